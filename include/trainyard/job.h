@@ -1,0 +1,142 @@
+// The training job as the domain sees it: what was asked for (JobSpec), where
+// it is in its lifecycle (status, transitions), and what it cost (attempts).
+//
+// These are plain values. The engine owns the live copies and is the only
+// code that mutates them; the store persists them; the api layer maps them to
+// and from the wire. None of them knows HTTP or SQL.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace trainyard {
+
+// TrainingJobStatus, with SageMaker's names.
+enum class JobStatus { kInProgress, kCompleted, kFailed, kStopping, kStopped };
+
+// SecondaryStatus, with SageMaker's names (DESIGN.md section 4).
+enum class SecondaryStatus {
+  kPending,  // waiting for capacity
+  kStarting,
+  kDownloading,
+  kTraining,
+  kUploading,
+  kInterrupted,
+  kStopping,
+  kStopped,
+  kMaxRuntimeExceeded,
+  kMaxWaitTimeExceeded,
+  kCompleted,
+  kFailed,
+};
+
+enum class TrainingInputMode { kFile, kPipe, kFastFile };
+
+enum class Market { kOnDemand, kSpot };
+
+std::string_view ToString(JobStatus s);
+std::string_view ToString(SecondaryStatus s);
+std::string_view ToString(TrainingInputMode m);
+std::string_view ToString(Market m);
+std::optional<JobStatus> ParseJobStatus(std::string_view s);
+std::optional<SecondaryStatus> ParseSecondaryStatus(std::string_view s);
+std::optional<TrainingInputMode> ParseTrainingInputMode(std::string_view s);
+std::optional<Market> ParseMarket(std::string_view s);
+
+// True for Completed, Failed and Stopped: nothing will change the job again.
+bool IsTerminal(JobStatus s);
+
+// The simulated workload, read from the `trainyard.*` hyperparameters
+// (DESIGN.md section 4). Defaults are the documented ones.
+struct Workload {
+  double work_seconds = 3600;
+  double checkpoint_interval_seconds = 600;
+  bool checkpoint_on_notice = false;
+  double dataset_gb = 0;
+  double failure_probability = 0;
+  bool spot_fallback_on_demand = false;
+};
+
+// What the engine needs from a validated CreateTrainingJob request.
+struct JobSpec {
+  std::string name;
+  std::string instance_type;
+  int instance_count = 1;
+  int volume_size_gb = 1;
+  TrainingInputMode input_mode = TrainingInputMode::kFile;
+  bool managed_spot = false;
+  int64_t max_runtime_seconds = 86400;
+  std::optional<int64_t> max_wait_seconds;  // set iff managed_spot
+  bool checkpointing = false;               // CheckpointConfig present
+  int max_retry_attempts = 0;               // RetryStrategy.MaximumRetryAttempts, 0 if absent
+  std::string s3_output_path;
+  std::vector<std::pair<std::string, std::string>> tags;
+  Workload workload;
+};
+
+// One SecondaryStatusTransitions entry. `end` is empty while it is current.
+struct StatusTransition {
+  SecondaryStatus status = SecondaryStatus::kPending;
+  double start_time = 0;
+  std::optional<double> end_time;
+  std::string message;
+
+  bool operator==(const StatusTransition&) const = default;
+};
+
+// One placement of the job on instances, from launch to release.
+struct Attempt {
+  int number = 1;  // 1-based
+  Market market = Market::kOnDemand;
+  double start_time = 0;
+  std::optional<double> end_time;
+  std::string outcome;              // empty while running; e.g. "Completed", "Interrupted"
+  double progress_at_start = 0;     // training seconds already done when it began
+  double progress_at_end = 0;       // training seconds done (saved or not) when it ended
+  double billed_seconds = 0;        // instance up time x InstanceCount
+  double billable_seconds = 0;      // billed_seconds weighted by price / on-demand price
+  double cost = 0;                  // dollars
+
+  bool operator==(const Attempt&) const = default;
+};
+
+struct TrainingJob {
+  JobSpec spec;
+  std::string arn;
+  // The request as accepted, with defaults filled in, in the wire layer's
+  // canonical encoding. The domain never looks inside: Describe echoes it.
+  std::string request_document;
+
+  JobStatus status = JobStatus::kInProgress;
+  SecondaryStatus secondary_status = SecondaryStatus::kPending;
+  double creation_time = 0;
+  double last_modified_time = 0;
+  std::optional<double> training_start_time;
+  std::optional<double> training_end_time;
+  std::string failure_reason;
+  std::vector<StatusTransition> transitions;
+  std::vector<Attempt> attempts;
+
+  // Engine bookkeeping that must survive a restart.
+  double checkpointed_seconds = 0;  // training progress saved in the last checkpoint
+  double lost_training_seconds = 0;
+  int interruptions = 0;
+};
+
+// One row of ListTrainingJobs.
+struct JobSummary {
+  std::string name;
+  std::string arn;
+  JobStatus status = JobStatus::kInProgress;
+  SecondaryStatus secondary_status = SecondaryStatus::kPending;
+  double creation_time = 0;
+  double last_modified_time = 0;
+  std::optional<double> training_end_time;
+};
+
+}  // namespace trainyard
