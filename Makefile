@@ -6,14 +6,13 @@ SHELL := /bin/bash
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 PY := /usr/bin/python3
-REDOCLY_VERSION := 1.34.21
+REDOCLY_VERSION := 1.34.20
 REDOCLY := $(BUILD_DIR)/tools/node_modules/.bin/redocly
 SERVE_ARGS ?=
 
 DEB_PACKAGES := g++ cmake make libboost-dev nlohmann-json3-dev libsqlite3-dev libssl-dev \
   libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev curl sqlite3 \
-  python3 python3-pytest python3-requests python3-yaml python3-jsonschema \
-  nodejs npm
+  python3 python3-pytest python3-requests python3-yaml python3-jsonschema
 
 .PHONY: all deps build run test unit-test integration-test lint-openapi bench clean
 
@@ -24,6 +23,7 @@ deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
 	  done); \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

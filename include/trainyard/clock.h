@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 
 namespace trainyard {
 
@@ -15,6 +16,9 @@ class Clock {
   virtual double Now() const = 0;
   // True when time moves only through Advance (tests, demos).
   virtual bool IsManual() const = 0;
+  // Real seconds until virtual time `t`; empty for a manual clock, where no
+  // amount of waiting gets there.
+  virtual std::optional<double> RealSecondsUntil(double t) const = 0;
 };
 
 // Moves only when told. Thread-safe.
@@ -23,6 +27,7 @@ class ManualClock final : public Clock {
   explicit ManualClock(double start) : now_(start) {}
   double Now() const override { return now_.load(); }
   bool IsManual() const override { return true; }
+  std::optional<double> RealSecondsUntil(double) const override { return std::nullopt; }
   // REQUIRES: seconds >= 0
   void Advance(double seconds) { now_.store(now_.load() + seconds); }
   void Set(double t) { now_.store(t); }
@@ -42,6 +47,7 @@ class ScaledClock final : public Clock {
     return start_ + real.count() * scale_;
   }
   bool IsManual() const override { return false; }
+  std::optional<double> RealSecondsUntil(double t) const override { return (t - Now()) / scale_; }
   double scale() const { return scale_; }
 
  private:

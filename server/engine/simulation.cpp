@@ -1,0 +1,352 @@
+// The Simulation's public commands and its event loop.
+#include "server/engine/simulation.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "server/engine/job_state.h"
+#include "server/engine/scheduler.h"
+
+namespace trainyard {
+namespace {
+
+double TickSeconds(const SimulationOptions& options) {
+  return options.market_moves ? options.market_tick_seconds : 0;
+}
+
+}  // namespace
+
+Simulation::Simulation(Catalogue catalogue, SimulationOptions options, double now)
+    : catalogue_(std::move(catalogue)),
+      options_(options),
+      random_(options.seed),
+      market_(catalogue_, random_, TickSeconds(options), now),
+      now_(now) {
+  if (market_.moves()) {
+    next_tick_ = market_.TickIndexAt(now) + 1;
+    events_.Schedule(EventTarget::Market(), market_.TickTime(next_tick_));
+  }
+}
+
+void Simulation::Restore(std::vector<TrainingJob> unfinished, double now) {
+  // The market at `now` is a function of the time alone: rebuild it there.
+  now_ = now;
+  market_ = CapacityMarket(catalogue_, random_, TickSeconds(options_), now);
+  events_ = EventQueue();
+  if (market_.moves()) {
+    next_tick_ = market_.TickIndexAt(now) + 1;
+    events_.Schedule(EventTarget::Market(), market_.TickTime(next_tick_));
+  }
+  std::vector<std::string> orphans;
+  for (auto& job : unfinished) {
+    if (IsTerminal(job.status)) continue;
+    if (market_.Find(job.spec.instance_type) == nullptr) {
+      orphans.push_back(job.spec.name);
+      std::string name = job.spec.name;
+      jobs_.insert_or_assign(std::move(name), std::move(job));
+      continue;
+    }
+    PoolState& pool = PoolOf(job);
+    if (IsRunning(job)) {
+      pool.Take(job.attempts.back().market, job.spec.instance_count);
+    } else {
+      pool.Waiting(QueueMarket(job)).insert({job.creation_time, job.spec.name});
+    }
+    std::string name = job.spec.name;
+    jobs_.insert_or_assign(std::move(name), std::move(job));
+  }
+  // A pool that left the catalogue took its jobs' capacity with it.
+  for (const auto& name : orphans) {
+    TrainingJob& job = jobs_.at(name);
+    if (IsRunning(job)) EndAttempt(job, "Failed", job.run.phase_progress);
+    job.failure_reason = "CapacityError: InstanceType '" + job.spec.instance_type +
+                         "' is no longer in the capacity catalogue";
+    Finish(job, JobStatus::kFailed, SecondaryStatus::kFailed, job.failure_reason);
+  }
+  touched_.clear();
+  for (auto& [name, job] : jobs_) Reschedule(job);
+  Settle();
+}
+
+Status Simulation::Submit(TrainingJob job) {
+  const std::string name = job.spec.name;
+  if (name.empty()) return Status::Validation("TrainingJobName must not be empty");
+  if (jobs_.count(name) != 0) return Status::InUse("Training job '" + name + "' already exists");
+  if (market_.Find(job.spec.instance_type) == nullptr) {
+    return Status::Validation("InstanceType '" + job.spec.instance_type +
+                              "' is not in the capacity catalogue");
+  }
+  if (job.spec.instance_count < 1) return Status::Validation("InstanceCount must be at least 1");
+
+  job.creation_time = now_;
+  job.last_modified_time = now_;
+  job.status = JobStatus::kInProgress;
+  job.training_start_time.reset();
+  job.training_end_time.reset();
+  job.failure_reason.clear();
+  job.transitions.clear();
+  job.attempts.clear();
+  job.checkpointed_seconds = 0;
+  job.lost_training_seconds = 0;
+  job.interruptions = 0;
+  job.run = JobRunState{};
+  TrainingJob& stored = jobs_.emplace(name, std::move(job)).first->second;
+  WaitFor(stored, "Waiting for " + DescribeInstances(stored, QueueMarket(stored)));
+  RescheduleTouched();
+  Settle();
+  return Status::Ok();
+}
+
+Result<TrainingJob> Simulation::Stop(std::string_view name) {
+  TrainingJob* job = FindMutable(name);
+  if (job == nullptr) {
+    return Status::NotFound("Training job '" + std::string(name) + "' does not exist");
+  }
+  switch (job->status) {
+    case JobStatus::kCompleted:
+    case JobStatus::kFailed:
+      return Status::Validation("Training job '" + std::string(name) + "' has status " +
+                                std::string(ToString(job->status)) + " and cannot be stopped");
+    case JobStatus::kStopping:
+    case JobStatus::kStopped:
+      return *job;
+    case JobStatus::kInProgress:
+      break;
+  }
+  if (IsWaiting(*job)) {
+    StopWaiting(*job, SecondaryStatus::kStopped, "Stopped on request while waiting for capacity");
+  } else {
+    BeginStop(*job, SecondaryStatus::kStopped,
+              "Stopping on request: the algorithm has " +
+                  FormatQuantity(options_.stop_grace_seconds) + " s to save its work");
+  }
+  RescheduleTouched();
+  Settle();
+  return *job;
+}
+
+Status Simulation::FailAttempt(std::string_view name) {
+  TrainingJob* job = FindMutable(name);
+  if (job == nullptr) {
+    return Status::NotFound("Training job '" + std::string(name) + "' does not exist");
+  }
+  if (!IsActiveAttempt(*job)) {
+    return Status::Validation("Training job '" + std::string(name) +
+                              "' has no running attempt to fail (SecondaryStatus " +
+                              std::string(ToString(job->secondary_status)) + ")");
+  }
+  Fail(*job, Progress(*job));
+  RescheduleTouched();
+  Settle();
+  return Status::Ok();
+}
+
+Result<int> Simulation::Interrupt(std::string_view instance_type, int count) {
+  PoolState* pool = market_.Find(instance_type);
+  if (pool == nullptr) {
+    return Status::NotFound("No capacity pool for instance type '" + std::string(instance_type) +
+                            "'");
+  }
+  if (count < 1) return Status::Validation("Count must be at least 1");
+  int covered = 0;
+  for (TrainingJob* job : SpotVictims(*pool)) {
+    if (covered >= count) break;
+    GiveNotice(*job);
+    covered += job->spec.instance_count;
+  }
+  RescheduleTouched();
+  Settle();
+  return covered;
+}
+
+Status Simulation::UpdatePool(std::string_view instance_type, const PoolUpdate& update) {
+  PoolState* pool = market_.Find(instance_type);
+  if (pool == nullptr) {
+    return Status::NotFound("No capacity pool for instance type '" + std::string(instance_type) +
+                            "'");
+  }
+  if (Status s = CapacityMarket::CheckUpdate(update); !s.ok()) return s;
+  if (update.on_demand_price_per_hour || update.spot_price_ratio) {
+    // Price what ran so far at the old prices.
+    for (auto& [name, job] : jobs_) {
+      if (InstancesUp(job) && job.spec.instance_type == instance_type) Accrue(job);
+    }
+  }
+  market_.Apply(*pool, update, now_);
+  if (update.spot_capacity) ReclaimShrunkCapacity(*pool);
+  RescheduleTouched();
+  Settle();
+  return Status::Ok();
+}
+
+void Simulation::AdvanceTo(double t) {
+  for (auto next = events_.Next(); next && next->time <= t; next = events_.Next()) {
+    now_ = std::max(now_, next->time);
+    Settle();
+  }
+  now_ = std::max(now_, t);
+}
+
+std::optional<double> Simulation::NextEventTime() const {
+  auto next = events_.Next();
+  if (!next) return std::nullopt;
+  return next->time;
+}
+
+const TrainingJob* Simulation::Find(std::string_view name) const {
+  auto it = jobs_.find(name);
+  return it == jobs_.end() ? nullptr : &it->second;
+}
+
+TrainingJob* Simulation::FindMutable(std::string_view name) {
+  auto it = jobs_.find(name);
+  return it == jobs_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> Simulation::TakeChanged() {
+  std::vector<std::string> names(changed_.begin(), changed_.end());
+  changed_.clear();
+  return names;
+}
+
+void Simulation::Forget(std::string_view name) {
+  auto it = jobs_.find(name);
+  if (it == jobs_.end() || !IsTerminal(it->second.status)) return;
+  events_.Cancel(EventTarget::Job(it->second.creation_time, it->second.spec.name));
+  if (auto c = changed_.find(name); c != changed_.end()) changed_.erase(c);
+  jobs_.erase(it);
+}
+
+std::vector<PoolStatus> Simulation::Pools() const {
+  std::vector<PoolStatus> pools;
+  for (const auto& pool : market_.pools()) pools.push_back(CapacityMarket::StatusOf(pool));
+  return pools;
+}
+
+size_t Simulation::WaitingJobs() const {
+  size_t n = 0;
+  for (const auto& pool : market_.pools()) {
+    n += pool.on_demand_waiting.size() + pool.spot_waiting.size();
+  }
+  return n;
+}
+
+// Runs every event due now, then starts what fits; a start can make more
+// events due now (a zero-length phase), so until nothing changes. Starting
+// jobs only after all of an instant's events means capacity freed at one
+// instant is offered to the queues at once, in queue order.
+void Simulation::Settle() {
+  for (;;) {
+    while (auto event = events_.PopDue(now_)) Dispatch(*event);
+    if (!StartWaitingJobs()) return;
+  }
+}
+
+void Simulation::Dispatch(const EventKey& event) {
+  if (event.target.is_market()) {
+    RunMarketTick();
+  } else if (auto it = jobs_.find(event.target.name); it != jobs_.end()) {
+    TrainingJob& job = it->second;
+    if (auto wakeup = NextWakeup(job); wakeup && wakeup->time <= now_) {
+      HandleWakeup(job, *wakeup);
+    }
+    Reschedule(job);  // its entry was popped, touched or not
+  }
+  RescheduleTouched();
+}
+
+void Simulation::RunMarketTick() {
+  const int64_t k = next_tick_;
+  for (auto& [name, job] : jobs_) {
+    // Bill what ran since the last accrual at the prices of the ending tick.
+    if (InstancesUp(job) && job.attempts.back().market == Market::kSpot) Accrue(job);
+  }
+  market_.MoveTo(k);
+  for (auto& pool : market_.pools()) ReclaimShrunkCapacity(pool);
+  next_tick_ = k + 1;
+  events_.Schedule(EventTarget::Market(), market_.TickTime(next_tick_));
+}
+
+bool Simulation::StartWaitingJobs() {
+  bool started = false;
+  for (auto& pool : market_.pools()) {
+    for (Market market : {Market::kOnDemand, Market::kSpot}) {
+      auto& queue = pool.Waiting(market);
+      if (queue.empty() || pool.Free(market) == 0) continue;
+      std::vector<WaitingJob> waiting;
+      std::vector<std::string> names;
+      for (const auto& key : queue) {
+        const TrainingJob& job = jobs_.at(key.name);
+        waiting.push_back({job.spec.instance_count, job.run.waiting_since});
+        names.push_back(key.name);
+      }
+      for (size_t i : ChooseStarts(waiting, pool.Free(market), pool.Capacity(market), now_,
+                                   options_.starvation_guard_seconds)) {
+        Place(jobs_.at(names[i]));
+        started = true;
+      }
+    }
+  }
+  RescheduleTouched();
+  return started;
+}
+
+// Running spot attempts that can still be given a notice, latest placed
+// first (the market takes back its newest loans first); among attempts
+// placed together, the latest created first.
+std::vector<TrainingJob*> Simulation::SpotVictims(const PoolState& pool) {
+  std::vector<TrainingJob*> victims;
+  for (auto& [name, job] : jobs_) {
+    if (IsActiveAttempt(job) && !job.run.reclaim_time &&
+        job.attempts.back().market == Market::kSpot &&
+        job.spec.instance_type == pool.base.instance_type) {
+      victims.push_back(&job);
+    }
+  }
+  std::sort(victims.begin(), victims.end(), [](const TrainingJob* a, const TrainingJob* b) {
+    const double sa = a->attempts.back().start_time, sb = b->attempts.back().start_time;
+    if (sa != sb) return sa > sb;
+    return QueueKey{b->creation_time, b->spec.name} < QueueKey{a->creation_time, a->spec.name};
+  });
+  return victims;
+}
+
+// Capacity below what is in use: notices to enough running spot jobs that
+// are not already leaving (in notice, or stopping).
+void Simulation::ReclaimShrunkCapacity(PoolState& pool) {
+  int leaving = 0;
+  for (const auto& [name, job] : jobs_) {
+    if (IsRunning(job) && job.attempts.back().market == Market::kSpot &&
+        job.spec.instance_type == pool.base.instance_type &&
+        (job.run.reclaim_time || job.status == JobStatus::kStopping)) {
+      leaving += job.spec.instance_count;
+    }
+  }
+  int excess = pool.spot_in_use - leaving - pool.spot_capacity;
+  for (TrainingJob* job : SpotVictims(pool)) {
+    if (excess <= 0) break;
+    GiveNotice(*job);
+    excess -= job->spec.instance_count;
+  }
+}
+
+void Simulation::Touch(TrainingJob& job) {
+  job.last_modified_time = now_;
+  changed_.insert(job.spec.name);
+  touched_.insert(job.spec.name);
+}
+
+void Simulation::RescheduleTouched() {
+  while (!touched_.empty()) {
+    auto node = touched_.extract(touched_.begin());
+    if (auto it = jobs_.find(node.value()); it != jobs_.end()) Reschedule(it->second);
+  }
+}
+
+void Simulation::Reschedule(TrainingJob& job) {
+  const EventTarget target = EventTarget::Job(job.creation_time, job.spec.name);
+  events_.Cancel(target);
+  if (auto wakeup = NextWakeup(job)) events_.Schedule(target, std::max(wakeup->time, now_));
+}
+
+}  // namespace trainyard

@@ -1,0 +1,79 @@
+// One client connection (internal to the transport). Kept alive by
+// shared_from_this() in every completion handler; all of its handlers run on
+// its own strand, so it needs no locks.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <deque>
+#include <memory>
+#include <optional>
+
+#include "api/router.h"
+#include "server/http/http_server.h"
+
+namespace trainyard::http_internal {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(net::ip::tcp::socket socket, const HttpServerOptions& options,
+          const api::Router& router);
+
+  void Start();
+  // Graceful close: an idle connection closes now; a busy one after its
+  // pending responses are written. Thread-safe.
+  void BeginShutdown();
+
+ private:
+  using Response = http::response<http::string_body>;
+
+  struct Slot {
+    std::optional<Response> response;
+  };
+
+  void DoRead();
+  void OnRead(beast::error_code ec, size_t bytes);
+  void Enqueue(http::request<http::string_body> request);
+  void DispatchNext();
+  void Fill(uint64_t id, Response response);
+  void RespondError(int status, std::string_view type, std::string_view message);
+  void MaybeWrite();
+  void OnWrite(bool close, beast::error_code ec, size_t bytes);
+  void Close();
+
+  // How long a request still arriving at shutdown may take to finish.
+  static constexpr std::chrono::seconds kShutdownGrace{5};
+
+  beast::tcp_stream stream_;
+  net::steady_timer shutdown_timer_;
+  beast::flat_buffer buffer_;
+  const HttpServerOptions& options_;
+  const api::Router& router_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+
+  struct Waiting {
+    uint64_t id;  // its slot
+    api::ApiRequest request;
+    unsigned version;
+    bool keep_alive;
+  };
+
+  std::deque<Slot> slots_;    // responses in request order
+  uint64_t front_id_ = 0;     // id of slots_.front()
+  // Pipelined requests are parsed ahead but handled one at a time, so a
+  // Describe sent right after a Create on the same connection sees the job.
+  std::deque<Waiting> waiting_;
+  bool handling_ = false;
+  bool reading_ = false;
+  bool writing_ = false;
+  bool read_closed_ = false;  // no more requests will be read
+  bool closed_ = false;
+};
+
+}  // namespace trainyard::http_internal

@@ -1,0 +1,68 @@
+// An in-memory JobStore for engine tests: counts transactions and can be told
+// to fail the next one.
+#pragma once
+
+#include <map>
+#include <mutex>
+
+#include "trainyard/job_store.h"
+
+namespace trainyard::testing {
+
+class FakeJobStore final : public JobStore {
+ public:
+  Status Save(const StoreBatch& batch) override {
+    std::lock_guard lock(mu_);
+    ++saves_;
+    if (fail_next_save_) {
+      fail_next_save_ = false;
+      return Status::Internal("disk full");
+    }
+    for (const TrainingJob* job : batch.jobs) jobs_[job->spec.name] = *job;
+    if (batch.virtual_time) virtual_time_ = batch.virtual_time;
+    return Status::Ok();
+  }
+  Result<bool> Exists(std::string_view name) override {
+    std::lock_guard lock(mu_);
+    return jobs_.count(std::string(name)) != 0;
+  }
+  Result<std::vector<TrainingJob>> LoadUnfinished() override {
+    std::lock_guard lock(mu_);
+    std::vector<TrainingJob> out;
+    for (const auto& [name, job] : jobs_) {
+      if (!IsTerminal(job.status)) out.push_back(job);
+    }
+    return out;
+  }
+  Result<std::optional<double>> LoadVirtualTime() override {
+    std::lock_guard lock(mu_);
+    return virtual_time_;
+  }
+  Result<TrainingJob> GetJob(std::string_view name) override {
+    std::lock_guard lock(mu_);
+    auto it = jobs_.find(std::string(name));
+    if (it == jobs_.end()) return Status::NotFound("Could not find training job '" + std::string(name) + "'");
+    return it->second;
+  }
+  Result<JobPage> ListJobs(const JobQuery&) override {
+    return Status::Internal("not used by these tests");
+  }
+
+  int saves() {
+    std::lock_guard lock(mu_);
+    return saves_;
+  }
+  void FailNextSave() {
+    std::lock_guard lock(mu_);
+    fail_next_save_ = true;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, TrainingJob> jobs_;
+  std::optional<double> virtual_time_;
+  int saves_ = 0;
+  bool fail_next_save_ = false;
+};
+
+}  // namespace trainyard::testing
