@@ -12,7 +12,8 @@ SERVE_ARGS ?=
 
 DEB_PACKAGES := g++ cmake make libboost-dev nlohmann-json3-dev libsqlite3-dev libssl-dev \
   libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev curl sqlite3 \
-  python3 python3-pytest python3-requests python3-yaml python3-jsonschema
+  python3 python3-pytest python3-requests python3-yaml python3-jsonschema prometheus \
+  python3-boto3 awscli
 
 .PHONY: all deps build run test unit-test integration-test lint-openapi bench clean
 

@@ -29,7 +29,38 @@ std::string TrainingJobArn(const ArnScope& scope, const std::string& name) {
   return "arn:aws:sagemaker:" + scope.region + ":" + scope.account_id + ":training-job/" + name;
 }
 
-json DescribeTrainingJobJson(const TrainingJob& job) {
+json CostSummaryJson(const CostSummary& c) {
+  return {{"Market", ToString(c.market)},
+          {"InstanceType", c.instance_type},
+          {"InstanceCount", c.instance_count},
+          {"OnDemandPricePerHour", c.on_demand_price_per_hour},
+          {"ActualCost", c.actual_cost},
+          {"OnDemandEquivalentCost", c.on_demand_equivalent_cost},
+          {"SavingsPercent", c.savings_percent},
+          {"NetSavings", c.net_savings},
+          {"NetSavingsPercent", c.net_savings_percent},
+          {"Interruptions", c.interruptions},
+          {"Attempts", c.attempts},
+          {"LostTrainingSeconds", c.lost_training_seconds},
+          {"WaitingSeconds", c.waiting_seconds}};
+}
+
+json AttemptJson(const Attempt& a) {
+  json out = {{"AttemptNumber", a.number},
+              {"Market", ToString(a.market)},
+              {"StartTime", a.start_time},
+              {"ProgressAtStartSeconds", a.progress_at_start},
+              {"ProgressAtEndSeconds", a.progress_at_end},
+              {"BilledSeconds", a.billed_seconds},
+              {"BillableSeconds", a.billable_seconds},
+              {"Cost", a.cost}};
+  if (a.end_time) out["EndTime"] = *a.end_time;
+  if (!a.outcome.empty()) out["Outcome"] = a.outcome;
+  return out;
+}
+
+json DescribeTrainingJobJson(const TrainingJob& job, const InstancePool* pool,
+                             double upload_seconds) {
   // The accepted request is echoed member for member, as DescribeTrainingJob
   // does; the state members are laid over it.
   json out = json::parse(job.request_document, nullptr, /*allow_exceptions=*/false);
@@ -45,6 +76,19 @@ json DescribeTrainingJobJson(const TrainingJob& job) {
   if (!job.failure_reason.empty()) out["FailureReason"] = job.failure_reason;
   out["SecondaryStatusTransitions"] = TransitionsJson(job.transitions);
   out["ModelArtifacts"] = {{"S3ModelArtifacts", ModelArtifactsUri(job)}};
+  json attempts = json::array();
+  for (const auto& a : job.attempts) attempts.push_back(AttemptJson(a));
+  out["Attempts"] = std::move(attempts);
+  if (pool != nullptr) {
+    // Describe shows the summary as of the job's last change, so the same
+    // stored job always describes the same way.
+    CostSummary cost = ComputeCostSummary(job, *pool, upload_seconds);
+    if (!job.attempts.empty()) {
+      out["TrainingTimeInSeconds"] = cost.training_seconds;
+      out["BillableTimeInSeconds"] = cost.billable_seconds;
+    }
+    out["CostSummary"] = CostSummaryJson(cost);
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "trainyard/catalogue.h"
 #include "trainyard/job.h"
 #include "trainyard/job_query.h"
 
@@ -18,7 +19,12 @@ struct ArnScope {
 
 std::string TrainingJobArn(const ArnScope& scope, const std::string& name);
 
-nlohmann::json DescribeTrainingJobJson(const TrainingJob& job);
+// `pool` (the job's instance type, or null when the catalogue lacks it) and
+// `upload_seconds` feed the CostSummary; without a pool it is left out.
+nlohmann::json DescribeTrainingJobJson(const TrainingJob& job, const InstancePool* pool,
+                                       double upload_seconds);
+nlohmann::json CostSummaryJson(const CostSummary& summary);
+nlohmann::json AttemptJson(const Attempt& attempt);
 nlohmann::json TrainingJobSummaryJson(const JobSummary& summary);
 nlohmann::json ListTrainingJobsJson(const JobPage& page);
 

@@ -5,6 +5,7 @@
 #include "api/create_training_job.h"
 #include "api/errors.h"
 #include "api/job_name.h"
+#include "api/json_body.h"
 #include "api/list_training_jobs.h"
 #include "api/query_string.h"
 
@@ -12,18 +13,6 @@ namespace trainyard::api {
 namespace {
 
 using nlohmann::json;
-
-ApiResponse JsonResponse(int status, const json& body) {
-  ApiResponse response;
-  response.status = status;
-  response.body = Dump(body);
-  return response;
-}
-
-ApiResponse UnsupportedMediaType(std::string_view got) {
-  return ErrorResponse(415, "UnsupportedMediaType",
-                       "Content-Type must be application/json, got '" + std::string(got) + "'");
-}
 
 // A job name in a path must follow the TrainingJobName rule before it is
 // looked up, so a malformed name is a 400 rather than a confusing 404.
@@ -62,7 +51,8 @@ void DescribeTrainingJob(const RestContext& ctx, const std::string& name, Respon
   if (auto bad = CheckPathName(name)) return respond(std::move(*bad));
   auto job = ctx.jobs->DescribeJob(name);
   if (!job.ok()) return respond(ErrorResponse(job.status()));
-  respond(JsonResponse(200, DescribeTrainingJobJson(*job)));
+  const InstancePool* pool = ctx.catalogue->Find(job->spec.instance_type);
+  respond(JsonResponse(200, DescribeTrainingJobJson(*job, pool, ctx.upload_seconds)));
 }
 
 void ListTrainingJobs(const RestContext& ctx, const ApiRequest& request, Respond respond) {
@@ -91,14 +81,6 @@ void StopTrainingJob(const RestContext& ctx, const ApiRequest& request, const st
 }
 
 }  // namespace
-
-bool IsJsonContentType(std::string_view content_type) {
-  std::string_view media = content_type.substr(0, content_type.find(';'));
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  std::string lower;
-  for (char c : media) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return lower == "application/json";
-}
 
 void AddRestRoutes(Router& router, const RestContext& context) {
   RestContext ctx = context;

@@ -12,12 +12,10 @@ namespace trainyard::api {
 struct RestContext {
   JobService* jobs = nullptr;           // REQUIRES: outlives the router
   const Catalogue* catalogue = nullptr;  // REQUIRES: outlives the router
+  double upload_seconds = 60;            // the engine's, for on-demand-equivalent costs
   ArnScope arn_scope;
 };
 
 void AddRestRoutes(Router& router, const RestContext& context);
-
-// True when the Content-Type names JSON (parameters such as charset allowed).
-bool IsJsonContentType(std::string_view content_type);
 
 }  // namespace trainyard::api

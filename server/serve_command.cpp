@@ -2,11 +2,19 @@
 
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <filesystem>
 #include <memory>
 
+#include "api/admin_routes.h"
+#include "api/cost_report_routes.h"
+#include "api/aws_json_protocol.h"
+#include "api/credentials_file.h"
+#include "api/observability_routes.h"
 #include "api/rest_routes.h"
 #include "api/router.h"
+#include "api/sigv4_verifier.h"
+#include "server/catalogue_loader.h"
 #include "server/engine/engine.h"
 #include "server/http/http_server.h"
 #include "server/log_setup.h"
@@ -42,13 +50,31 @@ Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& listen) 
   return std::make_pair(host, static_cast<uint16_t>(port));
 }
 
-std::unique_ptr<Clock> MakeClock(const ServeOptions& options) {
+// Virtual time resumes where the last run left it: downtime does not count.
+std::unique_ptr<Clock> MakeClock(const ServeOptions& options, std::optional<double> saved) {
   if (options.clock == "manual") {
-    return std::make_unique<ManualClock>(options.start_time > 0 ? options.start_time
-                                                                : kManualClockEpoch);
+    double start = saved ? *saved : options.start_time > 0 ? options.start_time : kManualClockEpoch;
+    return std::make_unique<ManualClock>(start);
   }
-  double start = options.start_time > 0 ? options.start_time : SystemEpochSeconds();
+  double start = saved ? *saved : options.start_time > 0 ? options.start_time : SystemEpochSeconds();
   return std::make_unique<ScaledClock>(start, options.time_scale);
+}
+
+// --auth sigv4: every request except the probes must be signed with a key
+// of the credentials file, scoped to this server's region. Null for
+// --auth none.
+Result<std::shared_ptr<const api::SigV4Verifier>> LoadVerifier(const ServeOptions& options) {
+  if (options.auth == "none") {
+    if (!options.credentials_file.empty()) {
+      return Status::Validation("--credentials needs --auth sigv4 (signatures are not checked otherwise)");
+    }
+    return std::shared_ptr<const api::SigV4Verifier>();
+  }
+  if (options.auth != "sigv4") return Status::Validation("--auth must be none or sigv4, got '" + options.auth + "'");
+  if (options.credentials_file.empty()) return Status::Validation("--auth sigv4 needs --credentials FILE");
+  auto credentials = api::LoadCredentialsFile(options.credentials_file);
+  if (!credentials.ok()) return credentials.status();
+  return std::make_shared<const api::SigV4Verifier>(std::move(*credentials), options.region);
 }
 
 int Fail(const Status& status) {
@@ -65,6 +91,8 @@ int RunServe(const ServeOptions& options) {
   }
   auto listen = ParseListen(options.listen);
   if (!listen.ok()) return Fail(listen.status());
+  auto verifier = LoadVerifier(options);
+  if (!verifier.ok()) return Fail(verifier.status());
 
   std::error_code fs_error;
   auto db_dir = std::filesystem::path(options.db).parent_path();
@@ -73,17 +101,36 @@ int RunServe(const ServeOptions& options) {
   auto store = OpenSqliteJobStore(options.db);
   if (!store.ok()) return Fail(store.status());
 
-  std::unique_ptr<Clock> clock = MakeClock(options);
-  Catalogue catalogue = Catalogue::BuiltIn();
-  Engine engine(**store, *clock);
+  auto catalogue = LoadCatalogue(options.capacity_file);
+  if (!catalogue.ok()) return Fail(catalogue.status());
+  auto saved_time = (*store)->LoadVirtualTime();
+  if (!saved_time.ok()) return Fail(saved_time.status());
+  std::unique_ptr<Clock> clock = MakeClock(options, *saved_time);
+
+  SimulationOptions simulation;
+  simulation.seed = options.seed;
+  simulation.market_moves = !options.static_market;
+  Engine engine(**store, *clock, *catalogue, simulation);
   if (Status s = engine.Start(); !s.ok()) return Fail(s);
 
   api::Router router;
   api::RestContext rest;
   rest.jobs = &engine;
-  rest.catalogue = &catalogue;
+  rest.catalogue = &*catalogue;
+  rest.upload_seconds = simulation.upload_seconds;
   rest.arn_scope = {options.region, options.account_id};
   api::AddRestRoutes(router, rest);
+  api::AddAwsJsonProtocol(router, rest);
+  if (*verifier) {
+    router.SetGuard(api::MakeSigV4Guard(*verifier));
+    spdlog::info("SigV4 authentication on: {} access key(s) from {}, scope {}/sagemaker",
+                 (*verifier)->key_count(), options.credentials_file, options.region);
+  }
+  api::AddAdminRoutes(router, engine);
+  api::AddCostReportRoute(router, engine, *catalogue, simulation.upload_seconds);
+  api::MetricsRegistry metrics;
+  api::AddObservabilityRoutes(router, engine, engine, metrics);
+  api::ObserveRequests(router, metrics);
 
   HttpServerOptions http;
   http.address = listen->first;
@@ -91,12 +138,18 @@ int RunServe(const ServeOptions& options) {
   http.max_body_bytes = options.max_body_bytes;
   http.idle_timeout = std::chrono::milliseconds(static_cast<int64_t>(options.idle_timeout_seconds * 1000));
   http.threads = options.threads;
-  HttpServer server(http, router);
-  if (Status s = server.Start(); !s.ok()) return Fail(s);
+  auto server = std::make_unique<HttpServer>(http, router);
+  if (Status s = server->Start(); !s.ok()) return Fail(s);
 
-  spdlog::info("trainyard {} listening on {}:{} (db {}, clock {})", TRAINYARD_VERSION,
-               listen->first, server.port(), options.db, options.clock);
-  server.Run();
+  spdlog::info("trainyard {} listening on {}:{} (db {}, clock {}, seed {}, {} pools)",
+               TRAINYARD_VERSION, listen->first, server->port(), options.db, options.clock,
+               options.seed, catalogue->pools().size());
+  server->Run();
+  server.reset();
+  // A second signal while the engine commits and the store closes must not
+  // cut that short: the shutdown already under way is the answer to it.
+  std::signal(SIGINT, SIG_IGN);
+  std::signal(SIGTERM, SIG_IGN);
   engine.Shutdown();
   spdlog::info("trainyard stopped cleanly");
   return 0;

@@ -17,8 +17,13 @@ struct ServeOptions {
   size_t max_body_bytes = 1 << 20;
   double idle_timeout_seconds = 60;
   int threads = 2;
+  uint64_t seed = 1;
+  std::string capacity_file;   // empty: the built-in catalogue
+  bool static_market = false;  // true: spot capacity and prices never move by themselves
   std::string region = "us-east-1";
   std::string account_id = "123456789012";
+  std::string auth = "none";       // none | sigv4: every route but the probes needs a signature
+  std::string credentials_file;    // AWS shared credentials file, for --auth sigv4
 };
 
 // Returns the process exit code: 0 after a graceful shutdown.

@@ -56,6 +56,19 @@ class ScaledClock final : public Clock {
   std::chrono::steady_clock::time_point origin_;
 };
 
+// Measures real elapsed time, for request durations and progress lines:
+// monitoring of the process itself, never the simulated time of jobs.
+class Stopwatch {
+ public:
+  Stopwatch() : start_(std::chrono::steady_clock::now()) {}
+  double ElapsedSeconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+};
+
 // Wall-clock epoch seconds. The one place that reads the system clock, used
 // to choose where a real clock starts on its first run.
 double SystemEpochSeconds();

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,7 @@ class JobService {
 
   virtual Result<TrainingJob> DescribeJob(std::string_view name) = 0;
   virtual Result<JobPage> ListJobs(const JobQuery& query) = 0;
+  virtual Result<std::map<JobStatus, int64_t>> CountJobsByStatus() = 0;
 };
 
 }  // namespace trainyard

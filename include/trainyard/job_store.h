@@ -1,12 +1,13 @@
 // JobStore: where jobs live between restarts.
 //
-// Threading: one writer, many readers. The writer methods (SaveJobs, Exists,
+// Threading: one writer, many readers. The writer methods (Save, Exists,
 // LoadUnfinished, LoadVirtualTime) are called only from the engine thread,
 // which owns the single writer connection. The reader methods (GetJob,
-// ListJobs) may be called from any thread at any time, concurrently with the
+// ListJobs, CountJobsByStatus) may be called from any thread at any time, concurrently with the
 // writer; they see only committed state.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,6 +48,9 @@ class JobStore {
   // Validation error when the query's next_token is not one this store issued
   // for the same filters and order.
   virtual Result<JobPage> ListJobs(const JobQuery& query) = 0;
+
+  // How many stored jobs have each TrainingJobStatus (for metrics).
+  virtual Result<std::map<JobStatus, int64_t>> CountJobsByStatus() = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` and brings its

@@ -2,20 +2,43 @@
 
 #include <spdlog/spdlog.h>
 
-namespace trainyard {
+#include <chrono>
 
-Engine::Engine(JobStore& store, Clock& clock) : store_(store), clock_(clock) {}
+namespace trainyard {
+namespace {
+
+Status ShuttingDown() { return Status::Unavailable("trainyard is shutting down"); }
+
+// Commands carry their completion in a shared_ptr so that the same callable
+// can go either to the engine queue or, when shutting down, straight back.
+template <typename Done>
+std::shared_ptr<Done> Share(Done done) {
+  return std::make_shared<Done>(std::move(done));
+}
+
+}  // namespace
+
+Engine::Engine(JobStore& store, trainyard::Clock& clock, Catalogue catalogue,
+               SimulationOptions options)
+    : store_(store), clock_(clock), catalogue_(catalogue), sim_(std::move(catalogue), options, clock.Now()) {}
 
 Engine::~Engine() { Shutdown(); }
 
 Status Engine::Start() {
   auto unfinished = store_.LoadUnfinished();
   if (!unfinished.ok()) return unfinished.status();
-  for (auto& job : *unfinished) {
-    std::string name = job.spec.name;
-    active_.emplace(std::move(name), std::move(job));
-  }
-  spdlog::info("engine: {} unfinished job(s) loaded", active_.size());
+  auto saved = store_.LoadVirtualTime();
+  if (!saved.ok()) return saved.status();
+  const size_t count = unfinished->size();
+  // The jobs were saved with every event up to the saved time run; the
+  // simulation recomputes their futures from there, then catches up.
+  const double restored_at = saved->value_or(clock_.Now());
+  sim_.Restore(std::move(*unfinished), restored_at);
+  saved_time_ = restored_at;
+  spdlog::info("engine: {} unfinished job(s) restored at virtual time {:.3f}", count, restored_at);
+  CatchUpWithClock();
+  CommitBurst();
+
   std::lock_guard lock(mu_);
   running_ = true;
   thread_ = std::thread([this] { Run(); });
@@ -27,10 +50,11 @@ void Engine::Shutdown() {
     std::lock_guard lock(mu_);
     if (!running_) return;
     stopping_ = true;
-    running_ = false;
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  std::lock_guard lock(mu_);
+  running_ = false;
 }
 
 size_t Engine::QueueDepth() const {
@@ -38,7 +62,12 @@ size_t Engine::QueueDepth() const {
   return queue_.size();
 }
 
-void Engine::Post(Command command, std::function<void()> on_unavailable) {
+bool Engine::Running() const {
+  std::lock_guard lock(mu_);
+  return running_ && !stopping_;
+}
+
+void Engine::Post(Command command, std::function<void()> unavailable) {
   {
     std::lock_guard lock(mu_);
     if (running_ && !stopping_) {
@@ -47,108 +76,154 @@ void Engine::Post(Command command, std::function<void()> on_unavailable) {
       return;
     }
   }
-  on_unavailable();
+  unavailable();
 }
 
 void Engine::Run() {
   std::deque<Command> burst;
   for (;;) {
+    std::optional<double> next_event = sim_.NextEventTime();
+    std::optional<double> wait_real;
+    if (next_event) wait_real = clock_.RealSecondsUntil(*next_event);
     {
       std::unique_lock lock(mu_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty() && stopping_) return;
+      auto ready = [this] { return stopping_ || !queue_.empty(); };
+      if (!wait_real) {
+        wake_.wait(lock, ready);
+      } else if (*wait_real > 0) {
+        wake_.wait_for(lock, std::chrono::duration<double>(*wait_real), ready);
+      }
+      if (queue_.empty() && stopping_) break;
       burst.swap(queue_);
     }
-    ApplyBurst(burst);
-    CommitBurst();
+    RunBurst(burst);
   }
+  // Whatever the clock has reached is written before the process goes.
+  CatchUpWithClock();
+  CommitBurst();
 }
 
-void Engine::ApplyBurst(std::deque<Command>& burst) {
+void Engine::RunBurst(std::deque<Command>& burst) {
+  CatchUpWithClock();
   while (!burst.empty()) {
     Command command = std::move(burst.front());
     burst.pop_front();
     command();
   }
+  CommitBurst();
+}
+
+void Engine::CatchUpWithClock() {
+  // A manual clock moves only inside AdvanceClock, which advances the
+  // simulation itself.
+  if (!clock_.IsManual()) sim_.AdvanceTo(clock_.Now());
 }
 
 void Engine::CommitBurst() {
+  std::vector<std::string> taken = sim_.TakeChanged();
+  unsaved_.insert(taken.begin(), taken.end());
   Status commit;
-  if (!dirty_.empty()) {
+  const bool time_moved = sim_.Now() != saved_time_;
+  // A real clock's time is saved with job changes only: saving it alone
+  // would cost an fsync per wake-up for nothing a restart needs.
+  if (!unsaved_.empty() || (clock_.IsManual() && time_moved) || force_save_) {
+    force_save_ = false;
     StoreBatch batch;
-    batch.jobs.reserve(dirty_.size());
-    for (const auto& name : dirty_) batch.jobs.push_back(&active_.at(name));
-    batch.virtual_time = clock_.Now();
+    batch.jobs.reserve(unsaved_.size());
+    for (const auto& name : unsaved_) batch.jobs.push_back(sim_.Find(name));
+    batch.virtual_time = sim_.Now();
     commit = store_.Save(batch);
     if (!commit.ok()) {
-      spdlog::error("engine: commit of {} job(s) failed: {}", dirty_.size(), commit.message());
-      // What was never stored must not linger in memory as if it had been.
-      for (const auto& name : created_) active_.erase(name);
+      // The engine's state stays ahead of the store; the same jobs are
+      // written again with the next burst. Clients are told it failed.
+      spdlog::error("engine: commit of {} job(s) failed, will retry: {}", unsaved_.size(),
+                    commit.message());
     }
   }
-  // Finished jobs leave memory once durable; the store answers for them.
-  for (const auto& name : dirty_) {
-    auto it = active_.find(name);
-    if (it != active_.end() && IsTerminal(it->second.status)) active_.erase(it);
+  {
+    std::lock_guard lock(stats_mu_);
+    stats_.last_commit_error = commit.ok() ? "" : commit.message();
+    stats_.pending_events = sim_.PendingEvents();
   }
-  dirty_.clear();
-  created_.clear();
   std::vector<Reply> replies;
   replies.swap(replies_);
   for (auto& reply : replies) reply(commit);
+  if (!commit.ok()) return;
+  saved_time_ = sim_.Now();
+  // Finished jobs leave memory once durable; the store answers for them.
+  for (const auto& name : unsaved_) {
+    const TrainingJob* job = sim_.Find(name);
+    if (job != nullptr && IsTerminal(job->status)) CountFinished(*job);
+    sim_.Forget(name);
+  }
+  unsaved_.clear();
 }
 
+void Engine::CountFinished(const TrainingJob& job) {
+  std::lock_guard lock(stats_mu_);
+  if (job.status == JobStatus::kCompleted) ++stats_.jobs_completed;
+  if (job.status == JobStatus::kStopped) ++stats_.jobs_stopped;
+  if (job.status == JobStatus::kFailed) ++stats_.jobs_failed;
+  if (const InstancePool* pool = catalogue_.Find(job.spec.instance_type)) {
+    CostSummary cost = ComputeCostSummary(job, *pool, sim_.options().upload_seconds);
+    stats_.actual_cost += cost.actual_cost;
+    stats_.on_demand_equivalent_cost += cost.on_demand_equivalent_cost;
+    stats_.net_savings += cost.net_savings;
+  }
+}
+
+Result<TrainingJob> Engine::CurrentJob(const std::string& name) {
+  if (const TrainingJob* job = sim_.Find(name)) return *job;
+  return store_.GetJob(name);
+}
+
+// --- JobService -------------------------------------------------------------
+
 void Engine::CreateJob(TrainingJob job, JobDone done) {
-  auto shared_done = std::make_shared<JobDone>(std::move(done));
-  Post([this, job = std::move(job), shared_done]() mutable {
-         ApplyCreate(std::move(job), std::move(*shared_done));
-       },
-       [shared_done] { (*shared_done)(Status::Unavailable("trainyard is shutting down")); });
+  auto shared = Share(std::move(done));
+  Post([this, job = std::move(job), shared]() mutable { ApplyCreate(std::move(job), *shared); },
+       [shared] { (*shared)(ShuttingDown()); });
 }
 
 void Engine::StopJob(std::string name, JobDone done) {
-  auto shared_done = std::make_shared<JobDone>(std::move(done));
-  Post([this, name = std::move(name), shared_done] { ApplyStop(name, std::move(*shared_done)); },
-       [shared_done] { (*shared_done)(Status::Unavailable("trainyard is shutting down")); });
+  auto shared = Share(std::move(done));
+  Post([this, name = std::move(name), shared] { ApplyStop(name, *shared); },
+       [shared] { (*shared)(ShuttingDown()); });
 }
 
 Result<TrainingJob> Engine::DescribeJob(std::string_view name) { return store_.GetJob(name); }
 
 Result<JobPage> Engine::ListJobs(const JobQuery& query) { return store_.ListJobs(query); }
 
+Result<std::map<JobStatus, int64_t>> Engine::CountJobsByStatus() {
+  return store_.CountJobsByStatus();
+}
+
 void Engine::ApplyCreate(TrainingJob job, JobDone done) {
   const std::string name = job.spec.name;
-  auto in_use = [&] {
-    done(Status::InUse("Training job '" + name + "' already exists"));
-  };
-  if (active_.count(name) != 0) return in_use();
   auto exists = store_.Exists(name);
   if (!exists.ok()) return done(exists.status());
-  if (*exists) return in_use();
-
-  const double now = clock_.Now();
-  job.creation_time = now;
-  job.last_modified_time = now;
-  job.status = JobStatus::kInProgress;
-  job.transitions.clear();
-  job.transitions.push_back(
-      {SecondaryStatus::kPending, now, std::nullopt, "Waiting for capacity"});
-  job.secondary_status = SecondaryStatus::kPending;
-
-  TrainingJob snapshot = job;
-  active_.emplace(name, std::move(job));
-  dirty_.insert(name);
-  created_.insert(name);
-  replies_.push_back([snapshot = std::move(snapshot), done = std::move(done)](const Status& commit) {
+  if (*exists) return done(Status::InUse("Training job '" + name + "' already exists"));
+  // The simulation knows the jobs created in this burst, not yet stored.
+  if (Status s = sim_.Submit(std::move(job)); !s.ok()) {
+    if (s.code() == ErrorCode::kInUse) {
+      return done(Status::InUse("Training job '" + name + "' already exists"));
+    }
+    return done(s);
+  }
+  replies_.push_back([this, name, done = std::move(done)](const Status& commit) {
     if (!commit.ok()) return done(Status::Internal("Could not store the job: " + commit.message()));
-    done(snapshot);
+    {
+      std::lock_guard lock(stats_mu_);
+      ++stats_.jobs_created;
+    }
+    done(CurrentJob(name));
   });
 }
 
 void Engine::ApplyStop(const std::string& name, JobDone done) {
-  auto it = active_.find(name);
-  if (it == active_.end()) {
-    // Not active: either unknown or already finished.
+  if (sim_.Find(name) == nullptr) {
+    // Finished and forgotten, or unknown.
     auto stored = store_.GetJob(name);
     if (!stored.ok()) return done(stored.status());
     if (stored->status == JobStatus::kStopped) return done(std::move(stored));
@@ -156,29 +231,120 @@ void Engine::ApplyStop(const std::string& name, JobDone done) {
                                    std::string(ToString(stored->status)) +
                                    " and cannot be stopped"));
   }
-  TrainingJob& job = it->second;
-  if (job.status == JobStatus::kInProgress) {
-    // Without an engine placing jobs every job is still waiting, and a
-    // waiting job stops at once.
-    Transition(job, SecondaryStatus::kStopped, "Stopped by request while waiting for capacity");
-    job.status = JobStatus::kStopped;
-    dirty_.insert(name);
-  }
-  TrainingJob snapshot = job;
-  replies_.push_back([snapshot = std::move(snapshot), done = std::move(done)](const Status& commit) {
+  auto stopped = sim_.Stop(name);
+  if (!stopped.ok()) return done(stopped.status());
+  replies_.push_back([this, name, done = std::move(done)](const Status& commit) {
     if (!commit.ok()) return done(Status::Internal("Could not store the stop: " + commit.message()));
-    done(snapshot);
+    done(CurrentJob(name));
   });
 }
 
-void Engine::Transition(TrainingJob& job, SecondaryStatus status, std::string message) {
-  const double now = clock_.Now();
-  if (!job.transitions.empty() && !job.transitions.back().end_time) {
-    job.transitions.back().end_time = now;
+// --- EngineControl ----------------------------------------------------------
+
+void Engine::AdvanceClock(double seconds, std::function<void(Result<double>)> done) {
+  auto shared = Share(std::move(done));
+  Post(
+      [this, seconds, shared] {
+        auto* manual = dynamic_cast<ManualClock*>(&clock_);
+        if (manual == nullptr) {
+          return (*shared)(Status::Conflict(
+              "The clock is real; /v1/admin/clock/advance needs --clock manual"));
+        }
+        const double target = manual->Now() + seconds;
+        sim_.AdvanceTo(target);
+        manual->Set(target);
+        replies_.push_back([target, shared](const Status& commit) {
+          if (!commit.ok()) return (*shared)(Status::Internal("Could not store: " + commit.message()));
+          (*shared)(target);
+        });
+      },
+      [shared] { (*shared)(ShuttingDown()); });
+}
+
+ClockView Engine::Clock() const {
+  ClockView view;
+  view.now = clock_.Now();
+  view.manual = clock_.IsManual();
+  if (auto* scaled = dynamic_cast<const ScaledClock*>(&clock_)) view.time_scale = scaled->scale();
+  return view;
+}
+
+void Engine::InterruptSpot(std::string instance_type, int count,
+                           std::function<void(Result<int>)> done) {
+  auto shared = Share(std::move(done));
+  Post(
+      [this, instance_type = std::move(instance_type), count, shared] {
+        auto noticed = sim_.Interrupt(instance_type, count);
+        if (!noticed.ok()) return (*shared)(noticed.status());
+        replies_.push_back([n = *noticed, shared](const Status& commit) {
+          if (!commit.ok()) return (*shared)(Status::Internal("Could not store: " + commit.message()));
+          (*shared)(n);
+        });
+      },
+      [shared] { (*shared)(ShuttingDown()); });
+}
+
+void Engine::UpdatePool(std::string instance_type, PoolUpdate update,
+                        std::function<void(Result<PoolStatus>)> done) {
+  auto shared = Share(std::move(done));
+  Post(
+      [this, instance_type = std::move(instance_type), update, shared] {
+        if (Status s = sim_.UpdatePool(instance_type, update); !s.ok()) return (*shared)(s);
+        replies_.push_back([this, instance_type, shared](const Status& commit) {
+          if (!commit.ok()) return (*shared)(Status::Internal("Could not store: " + commit.message()));
+          for (const auto& pool : sim_.Pools()) {
+            if (pool.instance_type == instance_type) return (*shared)(pool);
+          }
+          (*shared)(Status::NotFound("No pool for " + instance_type));
+        });
+      },
+      [shared] { (*shared)(ShuttingDown()); });
+}
+
+void Engine::FailJob(std::string name, JobDone done) {
+  auto shared = Share(std::move(done));
+  Post(
+      [this, name = std::move(name), shared] {
+        if (sim_.Find(name) == nullptr) {
+          auto stored = store_.GetJob(name);
+          if (!stored.ok()) return (*shared)(stored.status());
+          return (*shared)(Status::Validation("Training job '" + name + "' already ended " +
+                                              std::string(ToString(stored->status))));
+        }
+        if (Status s = sim_.FailAttempt(name); !s.ok()) return (*shared)(s);
+        replies_.push_back([this, name, shared](const Status& commit) {
+          if (!commit.ok()) return (*shared)(Status::Internal("Could not store: " + commit.message()));
+          (*shared)(CurrentJob(name));
+        });
+      },
+      [shared] { (*shared)(ShuttingDown()); });
+}
+
+void Engine::Capacity(std::function<void(std::vector<PoolStatus>)> done) {
+  auto shared = Share(std::move(done));
+  Post([this, shared] { (*shared)(sim_.Pools()); }, [shared] { (*shared)({}); });
+}
+
+void Engine::Ping(std::function<void(Status)> done) {
+  auto shared = Share(std::move(done));
+  Post(
+      [this, shared] {
+        force_save_ = true;
+        replies_.push_back([shared](const Status& commit) { (*shared)(commit); });
+      },
+      [shared] { (*shared)(ShuttingDown()); });
+}
+
+EngineStats Engine::Stats() const {
+  EngineStats out;
+  {
+    std::lock_guard lock(stats_mu_);
+    out = stats_;
   }
-  job.transitions.push_back({status, now, std::nullopt, std::move(message)});
-  job.secondary_status = status;
-  job.last_modified_time = now;
+  out.queue_depth = QueueDepth();
+  out.running = Running();
+  out.virtual_now = clock_.Now();
+  return out;
 }
 
 }  // namespace trainyard

@@ -51,7 +51,11 @@ void Session::BeginShutdown() {
     self->read_closed_ = true;
     // A request whose first bytes have arrived is in flight: let it finish
     // (the idle timeout still bounds a client that stalls).
-    const bool receiving = self->reading_ && self->parser_ && self->parser_->got_some();
+    beast::error_code ignored;
+    const bool receiving =
+        self->reading_ && ((self->parser_ && self->parser_->got_some()) ||
+                           self->buffer_.size() > 0 ||
+                           self->stream_.socket().available(ignored) > 0);
     if (self->slots_.empty() && !receiving) return self->Close();
     if (receiving) {
       self->shutdown_timer_.expires_after(kShutdownGrace);

@@ -48,7 +48,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Close();
 
   // How long a request still arriving at shutdown may take to finish.
-  static constexpr std::chrono::seconds kShutdownGrace{5};
+  static constexpr std::chrono::seconds kShutdownGrace{3};
 
   beast::tcp_stream stream_;
   net::steady_timer shutdown_timer_;

@@ -316,6 +316,23 @@ Result<TrainingJob> SqliteJobStore::GetJob(std::string_view name) {
   return std::move(*job);
 }
 
+Result<std::map<JobStatus, int64_t>> SqliteJobStore::CountJobsByStatus() {
+  Result<ReaderPool::Lease> reader = readers_.Acquire();
+  if (!reader.ok()) return reader.status();
+  Result<Statement*> stmt = (*reader)->Cached("SELECT status, COUNT(*) FROM jobs GROUP BY status");
+  if (!stmt.ok()) return stmt.status();
+  ScopedReset reset(**stmt);
+  std::map<JobStatus, int64_t> counts;
+  Status s = ForEachRow(**stmt, [&]() -> Status {
+    auto status = ParseJobStatus((*stmt)->ColumnText(0));
+    if (!status) return Status::Internal("unknown status in store: " + (*stmt)->ColumnText(0));
+    counts[*status] = (*stmt)->ColumnInt64(1);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return counts;
+}
+
 Result<JobPage> SqliteJobStore::ListJobs(const JobQuery& query) {
   std::optional<PageCursor> cursor;
   if (!query.next_token.empty()) {

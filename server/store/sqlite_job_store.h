@@ -45,6 +45,7 @@ class SqliteJobStore final : public JobStore {
   Result<std::optional<double>> LoadVirtualTime() override;
   Result<TrainingJob> GetJob(std::string_view name) override;
   Result<JobPage> ListJobs(const JobQuery& query) override;
+  Result<std::map<JobStatus, int64_t>> CountJobsByStatus() override;
 
  private:
   // The writer's hot statements, prepared once.

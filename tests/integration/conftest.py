@@ -2,11 +2,14 @@
 binary on a free port with a fresh database and speak HTTP to it.
 
 Fixtures:
-  server          a running server (function scope), default flags
+  server          a running server (function scope) on NO_CAPACITY: every job
+                  it accepts waits in Pending (see NO_CAPACITY below)
   server_factory  starts servers with extra flags, kills and restarts them on
                   the same database; every server still running at teardown
                   gets SIGTERM and must exit 0 within 10 s
-  api             an ApiClient bound to `server`
+  api             an ApiClient bound to `server`; besides the job API it has
+                  helpers for the admin routes (clock, advance, interrupt,
+                  update_pool, fail, capacity)
   job_request     builds a valid CreateTrainingJob request: job_request(name, **overrides)
   raw_connect     opens a raw TCP connection to a server (RawConnection)
 
@@ -43,6 +46,21 @@ REQUEST_TIMEOUT = 15.0
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/SageMakerRole"
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The capacity file of the default `server` fixture: every built-in instance
+# type (those of job_request, the tests and examples/jobs among them) with
+# ZERO on-demand and ZERO spot capacity. The engine places a job on capacity
+# the moment it fits, so on this file every accepted job stays InProgress /
+# Pending: the API-shape tests (describe, list, stop, paging) see a waiting
+# job, and StopTrainingJob stops it at once. Tests about running jobs start a
+# server with capacity (SCENARIO_CAPACITY, or the built-in catalogue).
+NO_CAPACITY = FIXTURES / "no-capacity.json"
+# Fixed pools for exact scheduling scenarios (test_engine_scenarios.py):
+# interruption rate 0, so with --static-market nothing happens by itself.
+SCENARIO_CAPACITY = FIXTURES / "scenario-capacity.json"
+# A pool with a nonzero interruption rate, for runs where random draws matter.
+MOVING_MARKET_CAPACITY = FIXTURES / "moving-market-capacity.json"
 
 
 def _openapi_validator():
@@ -235,6 +253,46 @@ class ApiClient:
                 return out
         raise AssertionError("NextToken never ended")
 
+    # Conveniences for the admin and capacity routes. `expect` checks the
+    # status; the decoded body is returned for 2xx, the response otherwise.
+    def clock(self) -> dict:
+        resp = self.get("/v1/admin/clock")
+        assert resp.status_code == 200, resp.text
+        return resp.json()
+
+    def advance(self, seconds: float, expect: int | None = 200):
+        resp = self.post("/v1/admin/clock/advance", json={"Seconds": seconds})
+        if expect is not None:
+            assert resp.status_code == expect, f"advance {seconds}: {resp.status_code} {resp.text}"
+        return resp.json() if resp.status_code == 200 else resp
+
+    def interrupt(self, instance_type: str, count: int | None = 1, expect: int | None = 200):
+        body = {} if count is None else {"Count": count}
+        resp = self.post(f"/v1/admin/capacity/{urllib.parse.quote(instance_type, safe='')}/interrupt",
+                         json=body)
+        if expect is not None:
+            assert resp.status_code == expect, f"interrupt {instance_type}: {resp.status_code} {resp.text}"
+        return resp.json() if resp.status_code == 200 else resp
+
+    def update_pool(self, instance_type: str, body: dict, expect: int | None = 200):
+        resp = self.put(f"/v1/admin/capacity/{urllib.parse.quote(instance_type, safe='')}", json=body)
+        if expect is not None:
+            assert resp.status_code == expect, f"update {instance_type}: {resp.status_code} {resp.text}"
+        return resp.json() if resp.status_code == 200 else resp
+
+    def fail(self, name: str, expect: int | None = 200):
+        resp = self.post(f"/v1/admin/training-jobs/{urllib.parse.quote(name, safe='')}/fail")
+        if expect is not None:
+            assert resp.status_code == expect, f"fail {name}: {resp.status_code} {resp.text}"
+        return resp.json() if resp.status_code == 200 else resp
+
+    def capacity(self) -> dict:
+        """GET /v1/capacity as {InstanceType: pool}."""
+        resp = self.get("/v1/capacity")
+        assert resp.status_code == 200, resp.text
+        pools = resp.json()["Pools"]
+        return {p["InstanceType"]: p for p in pools}
+
     def close(self):
         self.session.close()
 
@@ -408,7 +466,8 @@ def server_factory(tmp_path):
 
 @pytest.fixture
 def server(server_factory) -> TrainyardServer:
-    return server_factory.start()
+    # No capacity anywhere: accepted jobs wait (see NO_CAPACITY).
+    return server_factory.start("--capacity", str(NO_CAPACITY))
 
 
 @pytest.fixture

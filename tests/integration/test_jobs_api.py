@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import assert_contains, job_arn
+from conftest import SCENARIO_CAPACITY, assert_contains, job_arn
 
 CREATE = "/v1/training-jobs"
 
@@ -327,8 +327,11 @@ def test_describe_with_invalid_name_is_400(api):
 # --- StopTrainingJob ------------------------------------------------------------
 
 def test_stop_pending_job_stops_it_at_once(api, job_request):
+    # `api` has no capacity (conftest.NO_CAPACITY): the job is still waiting,
+    # holds no instances, and so has no Stopping phase.
     api.create(job_request("stop-me"))
     before = api.describe("stop-me").json()
+    assert before["SecondaryStatus"] == "Pending"
     resp = api.stop("stop-me")
     assert resp.json() == {"TrainingJobArn": job_arn("stop-me"), "TrainingJobStatus": "Stopped",
                            "SecondaryStatus": "Stopped"}
@@ -338,11 +341,46 @@ def test_stop_pending_job_stops_it_at_once(api, job_request):
     assert d["CreationTime"] == before["CreationTime"]
     assert d["LastModifiedTime"] >= before["LastModifiedTime"]
     transitions = d["SecondaryStatusTransitions"]
-    assert transitions[0]["Status"] == "Pending"
+    assert [t["Status"] for t in transitions] == ["Pending", "Stopped"]
     assert is_number(transitions[0]["EndTime"])
-    assert transitions[-1]["Status"] == "Stopped"
-    assert "EndTime" not in transitions[-1]
+    assert transitions[0]["EndTime"] == transitions[1]["StartTime"]
+    # A terminal transition is closed at once (EndTime == StartTime).
+    assert transitions[-1]["EndTime"] == transitions[-1]["StartTime"]
+    assert "TrainingStartTime" not in d and "TrainingEndTime" not in d
+    assert d["Attempts"] == []
     assert_contains(d, job_request("stop-me"))
+
+
+def test_stop_running_job_goes_through_stopping(server_factory, job_request):
+    # With capacity the job is placed at once; stopping it gives the algorithm
+    # its 120-second grace (Stopping) before Stopped. Manual clock: exact times.
+    srv = server_factory.start("--capacity", str(SCENARIO_CAPACITY), "--clock", "manual", "--static-market")
+    api = srv.api
+    req = job_request("stop-running", ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 1,
+                                                      "VolumeSizeInGB": 10})
+    api.create(req)
+    t0 = api.describe("stop-running").json()["CreationTime"]
+    assert api.describe("stop-running").json()["SecondaryStatus"] == "Starting"
+    api.advance(300)  # 120 s launch, then 180 s of training
+    assert api.describe("stop-running").json()["SecondaryStatus"] == "Training"
+    stopping = {"TrainingJobArn": job_arn("stop-running"), "TrainingJobStatus": "Stopping",
+                "SecondaryStatus": "Stopping"}
+    assert api.stop("stop-running").json() == stopping
+    described = api.describe("stop-running").content
+    assert api.stop("stop-running").json() == stopping  # idempotent while Stopping
+    assert api.describe("stop-running").content == described
+    api.advance(119)
+    assert api.describe("stop-running").json()["TrainingJobStatus"] == "Stopping"
+    api.advance(1)
+    d = api.describe("stop-running").json()
+    assert (d["TrainingJobStatus"], d["SecondaryStatus"]) == ("Stopped", "Stopped")
+    assert [(t["Status"], t["StartTime"] - t0, t["EndTime"] - t0) for t in d["SecondaryStatusTransitions"]] == [
+        ("Pending", 0, 0), ("Starting", 0, 120), ("Training", 120, 300), ("Stopping", 300, 420),
+        ("Stopped", 420, 420)]
+    assert d["TrainingEndTime"] == t0 + 420
+    assert api.stop("stop-running").json() == {**stopping, "TrainingJobStatus": "Stopped",
+                                               "SecondaryStatus": "Stopped"}
+    assert_contains(d, req)
 
 
 def test_stop_is_idempotent(api, job_request):

@@ -29,7 +29,37 @@ def describe_body():
             {"Status": "Pending", "StartTime": 1732262400.25, "StatusMessage": "Waiting for capacity"},
         ],
         "ModelArtifacts": {"S3ModelArtifacts": "s3://bucket/out/my-job/output/model.tar.gz"},
+        "Attempts": [],
+        "CostSummary": cost_summary(),
     }
+
+
+def cost_summary(attempts=0):
+    return {
+        "Market": "OnDemand", "InstanceType": "ml.m5.large", "InstanceCount": 1,
+        "OnDemandPricePerHour": 0.115, "ActualCost": 0, "OnDemandEquivalentCost": 0.0211,
+        "SavingsPercent": 0, "NetSavings": 0.0211, "NetSavingsPercent": 100,
+        "Interruptions": 0, "Attempts": attempts, "LostTrainingSeconds": 0, "WaitingSeconds": 0,
+    }
+
+
+def running_attempt():
+    """An attempt still running: no EndTime, no Outcome."""
+    return {"AttemptNumber": 1, "Market": "OnDemand", "StartTime": 1732262400.25,
+            "ProgressAtStartSeconds": 0, "ProgressAtEndSeconds": 0,
+            "BilledSeconds": 0, "BillableSeconds": 0, "Cost": 0}
+
+
+def pool_status(**changes):
+    pool = {
+        "InstanceType": "ml.p3.2xlarge", "OnDemandCapacity": 16, "SpotCapacity": 16,
+        "OnDemandInUse": 0, "SpotInUse": 1, "OnDemandWaitingJobs": 0, "SpotWaitingJobs": 0,
+        "OnDemandPricePerHour": 3.825, "SpotPricePerHour": 1.1475, "SpotPriceRatio": 0.3,
+        "InterruptionRatePerHour": 0.03, "LaunchSeconds": 180, "NetworkGbps": 10,
+        "Interruptions": 0,
+    }
+    pool.update(changes)
+    return pool
 
 
 def test_spec_loads_with_the_sagemaker_operation_ids():
@@ -38,7 +68,8 @@ def test_spec_loads_with_the_sagemaker_operation_ids():
     ids = {op["operationId"] for item in spec["paths"].values()
            for key, op in item.items() if key != "parameters"}
     assert {"CreateTrainingJob", "DescribeTrainingJob", "ListTrainingJobs",
-            "StopTrainingJob", "Health"} <= ids
+            "StopTrainingJob", "Health", "DescribeCapacity", "DescribeClock", "AdvanceClock",
+            "InterruptSpotInstances", "UpdateCapacityPool", "FailTrainingJobAttempt"} <= ids
 
 
 def test_valid_describe_body_passes():

@@ -5,11 +5,13 @@ from __future__ import annotations
 import signal
 import threading
 
-from conftest import ApiClient, job_arn
+from conftest import NO_CAPACITY, SCENARIO_CAPACITY, ApiClient, job_arn
 
 # With a manual clock, time stands still: nothing but requests changes a job,
 # so a restart must return exactly what was returned before it.
 MANUAL = ("--clock", "manual")
+# Jobs that can never be placed stay waiting (Pending); see conftest.NO_CAPACITY.
+NO_CAPACITY_ARGS = ("--capacity", str(NO_CAPACITY))
 
 
 def spot_request(job_request, name):
@@ -45,20 +47,53 @@ def test_describe_is_byte_identical_after_kill_9(server_factory, job_request):
 
 
 def test_stopped_status_survives_kill_9(server_factory, job_request):
-    srv = server_factory.start(*MANUAL)
+    # Waiting jobs: the stopped one is Stopped at once, the other keeps waiting.
+    srv = server_factory.start(*MANUAL, *NO_CAPACITY_ARGS)
     srv.api.create(job_request("stop-then-crash"))
-    srv.api.create(job_request("left-running"))
+    srv.api.create(job_request("left-waiting"))
     stopped = srv.api.stop("stop-then-crash").json()
     assert stopped["TrainingJobStatus"] == "Stopped"
-    before = snapshot(srv.api, ["stop-then-crash", "left-running"])
+    before = snapshot(srv.api, ["stop-then-crash", "left-waiting"])
 
     srv2 = server_factory.restart(srv, signal.SIGKILL)
     d = srv2.api.describe("stop-then-crash").json()
     assert d["TrainingJobStatus"] == "Stopped"
     assert d["SecondaryStatus"] == "Stopped"
-    assert snapshot(srv2.api, ["stop-then-crash", "left-running"]) == before
+    assert snapshot(srv2.api, ["stop-then-crash", "left-waiting"]) == before
     # Stopping again after the restart is still the idempotent 200.
     assert srv2.api.stop("stop-then-crash").json() == stopped
+
+
+def test_stopping_and_stopped_running_job_survive_kill_9(server_factory, job_request):
+    # A running job stopped on request is Stopping for its 120-second grace;
+    # a kill -9 inside the grace keeps the grace's end, and after it the job
+    # is Stopped with the same times as without the crash.
+    srv = server_factory.start(*MANUAL, "--static-market", "--capacity", str(SCENARIO_CAPACITY))
+    req = job_request("stop-running-then-crash",
+                      ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 10})
+    srv.api.create(req)
+    t0 = srv.api.describe(req["TrainingJobName"]).json()["CreationTime"]
+    srv.api.advance(200)
+    stopping = srv.api.stop(req["TrainingJobName"]).json()
+    assert stopping == {"TrainingJobArn": job_arn(req["TrainingJobName"]), "TrainingJobStatus": "Stopping",
+                        "SecondaryStatus": "Stopping"}
+    srv.api.advance(60)
+    before = snapshot(srv.api, [req["TrainingJobName"]])
+
+    srv2 = server_factory.restart(srv, signal.SIGKILL)
+    assert srv2.api.clock()["Now"] == t0 + 260
+    assert snapshot(srv2.api, [req["TrainingJobName"]]) == before
+    assert srv2.api.stop(req["TrainingJobName"]).json() == stopping
+    srv2.api.advance(59)
+    assert srv2.api.describe(req["TrainingJobName"]).json()["TrainingJobStatus"] == "Stopping"
+    srv2.api.advance(1)
+    d = srv2.api.describe(req["TrainingJobName"]).json()
+    assert (d["TrainingJobStatus"], d["SecondaryStatus"]) == ("Stopped", "Stopped")
+    assert d["TrainingEndTime"] == t0 + 320
+    stopped = snapshot(srv2.api, [req["TrainingJobName"]])
+
+    srv3 = server_factory.restart(srv2, signal.SIGKILL)
+    assert snapshot(srv3.api, [req["TrainingJobName"]]) == stopped
 
 
 def test_every_acknowledged_create_survives_kill_9(server_factory, job_request):

@@ -47,6 +47,12 @@ class FakeJobStore final : public JobStore {
   Result<JobPage> ListJobs(const JobQuery&) override {
     return Status::Internal("not used by these tests");
   }
+  Result<std::map<JobStatus, int64_t>> CountJobsByStatus() override {
+    std::lock_guard lock(mu_);
+    std::map<JobStatus, int64_t> counts;
+    for (const auto& [name, job] : jobs_) ++counts[job.status];
+    return counts;
+  }
 
   int saves() {
     std::lock_guard lock(mu_);

@@ -67,14 +67,83 @@ TEST_F(RouterTest, EmptyCaptureDoesNotMatch) {
 TEST_F(RouterTest, WrongMethodIs405WithAllowHeader) {
   ApiResponse r = Call(router_, "DELETE", "/v1/training-jobs");
   EXPECT_EQ(r.status, 405);
-  ASSERT_EQ(r.headers.size(), 1u);
-  EXPECT_EQ(r.headers[0].first, "Allow");
-  EXPECT_EQ(r.headers[0].second, "GET, POST");
+  std::string allow;
+  for (const auto& [name, value] : r.headers) {
+    if (name == "Allow") allow = value;
+  }
+  EXPECT_EQ(allow, "GET, POST");
   EXPECT_EQ(nlohmann::json::parse(r.body)["__type"], "MethodNotAllowed");
+}
+
+TEST_F(RouterTest, EveryResponseCarriesARequestId) {
+  ApiRequest request;
+  request.method = "GET";
+  request.path = "/v1/training-jobs";
+  request.headers["x-request-id"] = "abc-123";
+  ApiResponse echoed;
+  router_.Handle(request, [&](ApiResponse r) { echoed = std::move(r); });
+  ASSERT_FALSE(echoed.headers.empty());
+  EXPECT_EQ(echoed.headers.back(), (std::pair<std::string, std::string>("X-Request-Id", "abc-123")));
+
+  request.headers["x-request-id"] = "has space";
+  ApiResponse generated;
+  router_.Handle(request, [&](ApiResponse r) { generated = std::move(r); });
+  EXPECT_EQ(generated.headers.back().first, "X-Request-Id");
+  EXPECT_EQ(generated.headers.back().second.size(), 24u) << "unusable ids are replaced";
+}
+
+TEST_F(RouterTest, ObserverSeesTheRoutePatternNotThePath) {
+  std::string route;
+  int status = 0;
+  router_.SetObserver([&](const ApiRequest&, const std::string& r, const ApiResponse& resp, double) {
+    route = r;
+    status = resp.status;
+  });
+  Call(router_, "GET", "/v1/training-jobs/job-7");
+  EXPECT_EQ(route, "/v1/training-jobs/{name}");
+  EXPECT_EQ(status, 200);
+  Call(router_, "GET", "/nowhere");
+  EXPECT_EQ(route, "unmatched");
+  EXPECT_EQ(status, 404);
 }
 
 TEST_F(RouterTest, MalformedEscapeIs400) {
   EXPECT_EQ(Call(router_, "GET", "/v1/training-jobs/%zz").status, 400);
+}
+
+}  // namespace
+}  // namespace trainyard::api
+
+namespace trainyard::api {
+namespace {
+
+TEST(RouterGuardTest, GuardAnswersBeforeAnyRoute) {
+  Router router;
+  router.Add("GET", "/healthz", Echo("health"));
+  router.Add("GET", "/secret", Echo("secret"));
+  router.SetGuard([](const ApiRequest& r) -> std::optional<ApiResponse> {
+    if (r.path == "/healthz") return std::nullopt;
+    ApiResponse refused;
+    refused.status = 403;
+    return refused;
+  });
+  EXPECT_EQ(Call(router, "GET", "/healthz").body, "health");
+  EXPECT_EQ(Call(router, "GET", "/secret").status, 403);
+  EXPECT_EQ(Call(router, "GET", "/nowhere").status, 403) << "even unknown paths are guarded";
+}
+
+TEST(RouterHeaderRouteTest, HeaderSelectsTheProtocol) {
+  Router router;
+  router.Add("GET", "/", Echo("root"));
+  router.AddHeaderRoute("/", "x-amz-target", Echo("aws"));
+  ApiRequest request;
+  request.method = "POST";
+  request.path = "/";
+  request.headers["x-amz-target"] = "SageMaker.ListTrainingJobs";
+  ApiResponse out;
+  router.Handle(request, [&](ApiResponse r) { out = std::move(r); });
+  EXPECT_EQ(out.body, "aws");
+  EXPECT_EQ(Call(router, "POST", "/").status, 405) << "without the header, POST / is not a route";
 }
 
 }  // namespace

@@ -1,0 +1,89 @@
+// Store benchmark: durable creates per second with the real SQLite store
+// (WAL, synchronous=FULL, one fsync per transaction) on a temporary file,
+// when creates share a transaction (group commit: a StoreBatch of 256 jobs
+// per Save) against one transaction per create (a batch of 1, the baseline).
+//
+//   build/bin/trainyard_bench --benchmark_filter=StoreCreate
+//
+// The file goes in $TRAINYARD_BENCH_DIR, else $TMPDIR, else /tmp: put it on
+// the disk you care about (a tmpfs makes fsync free and the ratio meaningless).
+#include <benchmark/benchmark.h>
+#include <stdlib.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench/bench_jobs.h"
+#include "server/engine/simulation.h"
+#include "trainyard/job_store.h"
+
+namespace trainyard::bench {
+namespace {
+
+std::string TempDir() {
+  const char* base = std::getenv("TRAINYARD_BENCH_DIR");
+  if (base == nullptr || *base == '\0') base = std::getenv("TMPDIR");
+  if (base == nullptr || *base == '\0') base = "/tmp";
+  std::string pattern = std::string(base) + "/trainyard-store-bench-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) return "";
+  return pattern;
+}
+
+// The template job stamped as the engine stores a new job (InProgress,
+// Pending, one transition, creation time), by the Simulation itself.
+TrainingJob StampedJob() {
+  Simulation sim(OnePool(0), SimulationOptions{}, 1767225600);
+  if (!sim.Submit(MakeJob("stamp", 0)).ok()) std::abort();
+  return *sim.Find(JobName("stamp", 0));
+}
+
+void BM_StoreCreate(benchmark::State& state) {
+  const size_t batch_size = static_cast<size_t>(state.range(0));
+  const std::string dir = TempDir();
+  if (dir.empty()) {
+    state.SkipWithError("cannot create a temporary directory");
+    return;
+  }
+  {
+    auto store = OpenSqliteJobStore(dir + "/trainyard.db");
+    if (!store.ok()) {
+      state.SkipWithError(store.status().message().c_str());
+      return;
+    }
+    const TrainingJob stamped = StampedJob();
+    std::vector<TrainingJob> jobs(batch_size, stamped);
+    StoreBatch batch;
+    for (const auto& job : jobs) batch.jobs.push_back(&job);
+    size_t next = 0;
+    for (auto _ : state) {
+      for (auto& job : jobs) {  // new names: every Save inserts new jobs
+        job.spec.name = JobName("store", next++);
+        job.arn = api::TrainingJobArn(api::ArnScope{}, job.spec.name);
+      }
+      batch.virtual_time = stamped.creation_time;
+      if (Status s = (*store)->Save(batch); !s.ok()) {
+        state.SkipWithError(s.message().c_str());
+        break;
+      }
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(batch_size));
+    state.counters["commits_per_second"] =
+        benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["jobs_per_commit"] = static_cast<double>(batch_size);
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+}
+BENCHMARK(BM_StoreCreate)
+    ->ArgName("jobs_per_commit")
+    ->Arg(1)
+    ->Arg(256)
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(2.0)
+    ->UseRealTime();
+
+}  // namespace
+}  // namespace trainyard::bench
