@@ -13,7 +13,7 @@ SERVE_ARGS ?=
 DEB_PACKAGES := g++ cmake make libboost-dev nlohmann-json3-dev libsqlite3-dev libssl-dev \
   libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev curl sqlite3 \
   python3 python3-pytest python3-requests python3-yaml python3-jsonschema prometheus \
-  python3-boto3 awscli
+  python3-boto3 awscli wrk
 
 .PHONY: all deps build run test unit-test integration-test lint-openapi bench clean
 
@@ -56,8 +56,9 @@ integration-test: build
 
 test: build lint-openapi unit-test integration-test
 
+# Benchmarks against their baselines (bench/README.md); not part of test.
 bench: build
-	bench/run.sh
+	BUILD_DIR=$(BUILD_DIR) bench/run.sh
 
 clean:
 	rm -rf $(BUILD_DIR)

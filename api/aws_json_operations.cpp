@@ -1,5 +1,6 @@
 #include "api/aws_json_operations.h"
 
+#include <cctype>
 #include <cmath>
 #include <map>
 
@@ -188,25 +189,32 @@ void ListTags(const RestContext& ctx, const ApiRequest&, const json& input, Resp
   respond(AwsJsonResponse({{"Tags", TagsJson(job->spec.tags)}}));
 }
 
-// AddTags and DeleteTags check their input and the job as SageMaker would,
-// then refuse: JobService has no way yet to change a stored job's tags.
-void RefuseTagChange(const RestContext& ctx, const json& input, const Shape& shape,
-                     std::string_view operation, Respond respond) {
-  if (Status s = ValidateShape(input, shape, ""); !s.ok()) return respond(AwsJsonError(s));
+void AddTags(const RestContext& ctx, const ApiRequest&, const json& input, Respond respond) {
+  if (Status s = ValidateShape(input, kAddTagsInput, ""); !s.ok()) return respond(AwsJsonError(s));
   auto job = JobForArn(ctx, input["ResourceArn"].get<std::string>());
   if (!job.ok()) return respond(LookupError(job.status()));
-  respond(AwsJsonError(501, "NotImplemented",
-                       std::string(operation) +
-                           " is not implemented yet: trainyard keeps the tags given to "
-                           "CreateTrainingJob and cannot change them (ListTags reads them)"));
-}
-
-void AddTags(const RestContext& ctx, const ApiRequest&, const json& input, Respond respond) {
-  RefuseTagChange(ctx, input, kAddTagsInput, "AddTags", std::move(respond));
+  std::vector<std::pair<std::string, std::string>> tags;
+  for (const auto& tag : input["Tags"]) {
+    tags.emplace_back(tag["Key"].get<std::string>(), tag.value("Value", std::string()));
+  }
+  json echoed = input["Tags"];
+  ctx.jobs->AddTags(job->spec.name, std::move(tags),
+                    [respond, echoed](Result<TrainingJob> tagged) {
+                      if (!tagged.ok()) return respond(LookupError(tagged.status()));
+                      respond(AwsJsonResponse({{"Tags", echoed}}));
+                    });
 }
 
 void DeleteTags(const RestContext& ctx, const ApiRequest&, const json& input, Respond respond) {
-  RefuseTagChange(ctx, input, kDeleteTagsInput, "DeleteTags", std::move(respond));
+  if (Status s = ValidateShape(input, kDeleteTagsInput, ""); !s.ok()) return respond(AwsJsonError(s));
+  auto job = JobForArn(ctx, input["ResourceArn"].get<std::string>());
+  if (!job.ok()) return respond(LookupError(job.status()));
+  std::vector<std::string> keys;
+  for (const auto& key : input["TagKeys"]) keys.push_back(key.get<std::string>());
+  ctx.jobs->DeleteTags(job->spec.name, std::move(keys), [respond](Result<TrainingJob> untagged) {
+    if (!untagged.ok()) return respond(LookupError(untagged.status()));
+    respond(AwsJsonResponse(json::object()));
+  });
 }
 
 }  // namespace

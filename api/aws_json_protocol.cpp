@@ -74,7 +74,7 @@ bool IsAwsJsonRequest(const ApiRequest& request) {
          request.headers.count("x-amz-target") != 0;
 }
 
-std::string NewRequestId() {
+std::string NewAwsRequestId() {
   unsigned char bytes[16];
   if (RAND_bytes(bytes, sizeof bytes) != 1) {
     // Request ids only label log lines and responses; any randomness will do.
@@ -98,14 +98,14 @@ ApiResponse AwsJsonResponse(const json& body) {
   response.status = 200;
   response.content_type = std::string(kAwsJsonContentType);
   response.body = Dump(body);
-  response.headers.emplace_back("x-amzn-RequestId", NewRequestId());
+  response.headers.emplace_back("x-amzn-RequestId", NewAwsRequestId());
   return response;
 }
 
 ApiResponse AwsJsonError(int http_status, std::string_view type, std::string_view message) {
   ApiResponse response = ErrorResponse(http_status, type, message);
   response.content_type = std::string(kAwsJsonContentType);
-  response.headers.emplace_back("x-amzn-RequestId", NewRequestId());
+  response.headers.emplace_back("x-amzn-RequestId", NewAwsRequestId());
   return response;
 }
 

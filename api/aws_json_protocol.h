@@ -10,7 +10,9 @@
 //   - errors are {"__type", "message"} with HTTP 400 for every client error
 //     (that is how SageMaker's JSON protocol answers, whatever the REST
 //     status would be), 500 InternalFailure, 503 ServiceUnavailable;
-//   - an unknown target is 400 UnknownOperationException.
+//   - an unknown target, or another Content-Type, is 400
+//     UnknownOperationException; a body that is not a JSON object, 400
+//     SerializationException.
 #pragma once
 
 #include <string>
@@ -35,7 +37,7 @@ void AddAwsJsonProtocol(Router& router, const RestContext& context);
 bool IsAwsJsonRequest(const ApiRequest& request);
 
 // A fresh request id (a random UUID) for x-amzn-RequestId.
-std::string NewRequestId();
+std::string NewAwsRequestId();
 
 // 200 with `body` in the protocol's envelope.
 ApiResponse AwsJsonResponse(const nlohmann::json& body);

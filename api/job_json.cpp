@@ -66,6 +66,15 @@ json DescribeTrainingJobJson(const TrainingJob& job, const InstancePool* pool,
   json out = json::parse(job.request_document, nullptr, /*allow_exceptions=*/false);
   if (!out.is_object()) out = json::object();
   out["TrainingJobName"] = job.spec.name;
+  // Tags can change after creation (AddTags, DeleteTags): the job's own
+  // list, not the request's, is what Describe shows.
+  if (job.spec.tags.empty()) {
+    out.erase("Tags");
+  } else {
+    json tags = json::array();
+    for (const auto& [key, value] : job.spec.tags) tags.push_back({{"Key", key}, {"Value", value}});
+    out["Tags"] = std::move(tags);
+  }
   out["TrainingJobArn"] = job.arn;
   out["TrainingJobStatus"] = ToString(job.status);
   out["SecondaryStatus"] = ToString(job.secondary_status);

@@ -158,7 +158,7 @@ std::string CanonicalRequest(const SigV4Request& request) {
   out += '\n';
   out += CanonicalUri(request.path);
   out += '\n';
-  out += CanonicalQueryString(request.query);
+  out += request.query_as_sent ? std::string(request.query) : CanonicalQueryString(request.query);
   out += '\n';
   std::string names;
   for (const std::string& name : request.signed_headers) {

@@ -55,6 +55,9 @@ struct SigV4Request {
   const std::map<std::string, std::string>* headers = nullptr;  // REQUIRES: not null
   std::vector<std::string> signed_headers;  // lower-case, in the order signed
   std::string payload_hash;                 // lower-case hex SHA-256 of the body
+  // True: the query goes in exactly as sent rather than canonicalized -- what
+  // curl before 8.x signs.
+  bool query_as_sent = false;
 };
 
 std::string CanonicalRequest(const SigV4Request& request);

@@ -29,9 +29,31 @@ double SystemNow() {
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  // The length of a hex signature is public; only its content is compared
-  // in constant time.
+  // Lengths are public (a hex signature's always is); only contents are
+  // compared in constant time.
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// The scope must name the request's date, this server's region and service.
+std::optional<AuthFailure> CheckScope(const CredentialScope& scope, const std::string& amz_date,
+                                      const std::string& region, const std::string& service) {
+  if (scope.date != amz_date.substr(0, 8)) {
+    return Fail(kInvalid, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version "
+                          "of date from HTTP: '" + scope.date + "' != '" + amz_date.substr(0, 8) +
+                              "', from 'X-Amz-Date'.");
+  }
+  if (scope.region != region) {
+    return Fail(kInvalid, "Credential should be scoped to a valid region, not '" + scope.region +
+                              "'. This server is region '" + region + "' (--region).");
+  }
+  if (scope.service != service) {
+    return Fail(kInvalid, "Credential should be scoped to correct service: '" + service + "'. ");
+  }
+  if (scope.terminator != "aws4_request") {
+    return Fail(kInvalid, "Credential should be scoped with a valid terminator: 'aws4_request', "
+                          "not '" + scope.terminator + "'. ");
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -64,27 +86,11 @@ std::optional<AuthFailure> SigV4Verifier::Verify(const ApiRequest& request) cons
   auto credential = credentials_.find(auth->access_key_id);
   if (credential == credentials_.end()) return Fail(kUnrecognized, std::string(kUnrecognizedMessage));
   // A temporary key is only valid with its token; a long-term key with none.
-  if (request.Header("x-amz-security-token") != credential->second.session_token) {
+  if (!ConstantTimeEquals(request.Header("x-amz-security-token"), credential->second.session_token)) {
     return Fail(kUnrecognized, std::string(kUnrecognizedMessage));
   }
 
-  const CredentialScope& scope = auth->scope;
-  if (scope.date != amz_date.substr(0, 8)) {
-    return Fail(kInvalid, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version "
-                          "of date from HTTP: '" + scope.date + "' != '" + amz_date.substr(0, 8) +
-                              "', from 'X-Amz-Date'.");
-  }
-  if (scope.region != region_) {
-    return Fail(kInvalid, "Credential should be scoped to a valid region, not '" + scope.region +
-                              "'. This server is region '" + region_ + "' (--region).");
-  }
-  if (scope.service != service_) {
-    return Fail(kInvalid, "Credential should be scoped to correct service: '" + service_ + "'. ");
-  }
-  if (scope.terminator != "aws4_request") {
-    return Fail(kInvalid, "Credential should be scoped with a valid terminator: 'aws4_request', "
-                          "not '" + scope.terminator + "'. ");
-  }
+  if (auto bad_scope = CheckScope(auth->scope, amz_date, region_, service_)) return bad_scope;
   const auto& signed_headers = auth->signed_headers;
   if (std::find(signed_headers.begin(), signed_headers.end(), "host") == signed_headers.end()) {
     return Fail(kInvalid, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
@@ -124,11 +130,23 @@ std::optional<AuthFailure> SigV4Verifier::CheckSignature(const ApiRequest& reque
   canonical_input.headers = &request.headers;
   canonical_input.signed_headers = auth.signed_headers;
   canonical_input.payload_hash = payload_hash;
+  std::string signing_key = SigningKey(credential.secret_access_key, auth.scope);
   std::string canonical = CanonicalRequest(canonical_input);
   std::string string_to_sign = StringToSign(amz_date, auth.scope, canonical);
-  std::string expected =
-      SignatureHex(SigningKey(credential.secret_access_key, auth.scope), string_to_sign);
-  if (ConstantTimeEquals(expected, auth.signature)) return std::nullopt;
+  if (ConstantTimeEquals(SignatureHex(signing_key, string_to_sign), auth.signature)) {
+    return std::nullopt;
+  }
+  // curl before 8.x (Debian 12 ships 7.88) signs the query string as written
+  // instead of sorted and re-encoded. A signature over the exact bytes sent
+  // binds the request just as well, so it is accepted too.
+  if (!request.query.empty() && CanonicalQueryString(request.query) != request.query) {
+    canonical_input.query_as_sent = true;
+    std::string as_sent = CanonicalRequest(canonical_input);
+    if (ConstantTimeEquals(SignatureHex(signing_key, StringToSign(amz_date, auth.scope, as_sent)),
+                           auth.signature)) {
+      return std::nullopt;
+    }
+  }
   // As AWS does, show what was signed so that a client's mistake is visible;
   // neither string reveals the secret.
   return Fail(kInvalid,
@@ -150,7 +168,7 @@ Router::Guard MakeSigV4Guard(std::shared_ptr<const SigV4Verifier> verifier) {
     if (!failure) return std::nullopt;
     if (IsAwsJsonRequest(request)) return AwsJsonError(400, failure->type, failure->message);
     ApiResponse response = ErrorResponse(403, failure->type, failure->message);
-    response.headers.emplace_back("x-amzn-RequestId", NewRequestId());
+    response.headers.emplace_back("x-amzn-RequestId", NewAwsRequestId());
     return response;
   };
 }

@@ -9,6 +9,8 @@
 //   wrong scope, signature or payload hash, or X-Amz-Date more than 5
 //   minutes from the wall clock        InvalidSignatureException
 // Only the Authorization header is accepted; presigned query strings are not.
+// One leniency: a signature over the query string exactly as sent (curl
+// before 8.x does not sort it) is accepted as well as the canonical one.
 //
 // Verify is const and thread-safe: the guard calls it from every I/O thread.
 #pragma once

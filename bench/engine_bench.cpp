@@ -166,6 +166,7 @@ void BM_Placement_Simulation(benchmark::State& state) {
     return;
   }
   int64_t placed = 0;
+  size_t next_job = kCapacity + waiting;
   for (auto _ : state) {
     const size_t before = sim.WaitingJobs();
     while (sim.WaitingJobs() == before) {
@@ -173,8 +174,24 @@ void BM_Placement_Simulation(benchmark::State& state) {
       if (!next) break;
       sim.AdvanceTo(*next);
     }
-    placed += static_cast<int64_t>(before - sim.WaitingJobs());
+    const size_t started = before - sim.WaitingJobs();
+    placed += static_cast<int64_t>(started);
     benchmark::DoNotOptimize(sim.TakeChanged());
+
+    // Top the queue up again (untimed), so every round sees `waiting` jobs.
+    state.PauseTiming();
+    if (started == 0) {
+      state.SkipWithError("no job started");
+      break;
+    }
+    for (size_t k = 0; k < started; ++k, ++next_job) {
+      TrainingJob job = MakeJob("wait", next_job);
+      job.spec.checkpointing = false;
+      job.spec.workload.work_seconds = WorkSeconds(next_job);
+      if (!sim.Submit(std::move(job)).ok()) std::abort();
+    }
+    sim.TakeChanged();
+    state.ResumeTiming();
   }
   state.SetItemsProcessed(placed);
   state.counters["waiting_jobs"] = static_cast<double>(waiting);
@@ -235,6 +252,7 @@ void BM_Memory_WaitingJobs(benchmark::State& state) {
   state.counters["bytes_per_waiting_job"] = with_document;
   state.counters["bytes_per_job_without_document"] = without_document;
   state.counters["request_document_bytes"] = document_bytes;
+  state.counters["sizeof_TrainingJob"] = static_cast<double>(sizeof(TrainingJob));
 }
 BENCHMARK(BM_Memory_WaitingJobs)->Iterations(1)->Unit(benchmark::kMillisecond);
 

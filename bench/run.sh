@@ -44,7 +44,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr)"
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- 1. micro
 echo "== 1. Google Benchmark: $bin/trainyard_bench (store files in $tmp)"
@@ -64,10 +64,13 @@ wait_ready() {  # url
   echo "bench: $1 did not answer within 10 s" >&2
   return 1
 }
-run_wrk() {  # name url [wrk args...]
+run_wrk() {  # name url [lua-script [script args...]]
   local name=$1 url=$2; shift 2
-  echo "-- wrk $name: -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION $url"
-  wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" --latency "$@" "$url" \
+  local script=() script_args=()
+  if [[ $# -gt 0 ]]; then script=(-s "$1"); shift; fi
+  if [[ $# -gt 0 ]]; then script_args=(-- "$@"); fi
+  echo "-- wrk $name: wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION --latency ${script[*]} $url ${script_args[*]}"
+  wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" --latency "${script[@]}" "$url" "${script_args[@]}" \
     | tee "$out/wrk-$name.txt" | grep -E 'Requests/sec|^ +(50|99)%|Non-2xx|Socket errors' || true
 }
 
@@ -110,8 +113,8 @@ EOF
   run_wrk describe-trainyard "$ty$describe_path"
   run_wrk describe-baseline "$bl$describe_path"
   run_id=$(date +%s)
-  run_wrk create-trainyard "$ty/v1/training-jobs" -s bench/create.lua -- "$run_id" bench/create_request.json
-  run_wrk create-baseline "$bl/v1/training-jobs" -s bench/create.lua -- "$run_id" bench/create_request.json
+  run_wrk create-trainyard "$ty/v1/training-jobs" bench/create.lua "$run_id" bench/create_request.json
+  run_wrk create-baseline "$bl/v1/training-jobs" bench/create.lua "$run_id" bench/create_request.json
 
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
@@ -124,16 +127,16 @@ if [[ ${SKIP_SIM:-0} != 1 ]]; then
     echo "== 3. trainyard simulate: a generated $SIM_JOBS-job, 30-day trace (seed 1)"
     "$bin/trainyard" simulate --generate "$SIM_JOBS" --seed 1 >"$tmp/w.jsonl"
     rc=0
-    /usr/bin/time -f '%e %M' -o "$tmp/time.txt" timeout 300 \
+    /usr/bin/time -f '%e %U %S %M' -o "$tmp/time.txt" timeout 300 \
       "$bin/trainyard" simulate --jobs "$tmp/w.jsonl" --format json >"$out/simulate-output.json" \
       2>"$tmp/simulate.err" || rc=$?
-    read -r secs rss <"$tmp/time.txt" || { secs=0; rss=0; }
-    echo "seconds=$secs jobs=$SIM_JOBS rc=$rc maxrss_kb=$rss" | tee "$out/simulate.txt"
+    read -r secs user sys rss <"$tmp/time.txt" || { secs=0; user=0; sys=0; rss=0; }
+    echo "seconds=$secs user=$user sys=$sys jobs=$SIM_JOBS rc=$rc maxrss_kb=$rss" | tee "$out/simulate.txt"
     [[ $rc == 0 ]] || tail -5 "$tmp/simulate.err" >&2
   else
     echo "== 3. skipped: this trainyard has no 'simulate --generate'"
   fi
 fi
 
-echo "== figures (also in $out/summary.md)"
+echo "== figures (also in $out/summary.md); load average now $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 bench/report.py "$out"

@@ -30,16 +30,24 @@ int Complain(int code, const std::string& message) {
 // machine is (DESIGN.md section 3: nothing else calls *_clock::now()).
 class ProgressLine {
  public:
-  void operator()(const ReplayProgress& p) {
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::seconds(1)) return;
-    last_ = now;
+  void Reading(size_t lines) {
+    if (Due()) std::fprintf(stderr, "trainyard simulate: read %zu lines\n", lines);
+  }
+  void Replaying(const ReplayProgress& p) {
+    if (!Due()) return;
     std::fprintf(stderr,
                  "trainyard simulate: %zu/%zu jobs submitted, %zu ended, virtual day %.1f\n",
                  p.submitted, p.total, p.finished, p.virtual_seconds / 86400);
   }
 
  private:
+  bool Due() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::seconds(1)) return false;
+    last_ = now;
+    return true;
+  }
+
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
@@ -57,13 +65,15 @@ int Generate(const SimulateOptions& options, const Catalogue& catalogue) {
   return std::cout ? 0 : Complain(kExitInternal, "cannot write to standard output");
 }
 
-Result<WorkloadFile> Read(const SimulateOptions& options, const Catalogue& catalogue) {
+Result<WorkloadFile> Read(const SimulateOptions& options, const Catalogue& catalogue,
+                          ProgressLine& progress) {
+  auto on_lines = [&progress](size_t lines) { progress.Reading(lines); };
   if (options.jobs_file == "-") {
-    return ReadWorkload(std::cin, catalogue, options.max_reported_errors);
+    return ReadWorkload(std::cin, catalogue, options.max_reported_errors, on_lines);
   }
   std::ifstream in(options.jobs_file, std::ios::binary);
   if (!in) return Status::Validation("--jobs: cannot read " + options.jobs_file);
-  return ReadWorkload(in, catalogue, options.max_reported_errors);
+  return ReadWorkload(in, catalogue, options.max_reported_errors, on_lines);
 }
 
 }  // namespace
@@ -79,7 +89,8 @@ int RunSimulate(const SimulateOptions& options) {
     return Complain(kExitBadInput, "give --jobs FILE.jsonl to simulate, or --generate N");
   }
 
-  auto workload = Read(options, *catalogue);
+  ProgressLine progress;
+  auto workload = Read(options, *catalogue, progress);
   if (!workload.ok()) return Complain(kExitBadInput, workload.status().message());
   if (workload->bad_lines > 0) {
     for (const auto& error : workload->errors) std::fprintf(stderr, "%s\n", error.c_str());
@@ -95,9 +106,8 @@ int RunSimulate(const SimulateOptions& options) {
   SimulationOptions simulation;
   simulation.seed = options.seed;
   simulation.market_moves = !options.static_market;
-  ProgressLine progress;
   auto report = ReplayWorkload(std::move(workload->jobs), *catalogue, simulation, kSimulateEpoch,
-                               [&progress](const ReplayProgress& p) { progress(p); });
+                               [&progress](const ReplayProgress& p) { progress.Replaying(p); });
   if (!report.ok()) return Complain(kExitInternal, report.status().message());
 
   const std::string text =

@@ -188,7 +188,10 @@ struct CostSummary {
   double training_seconds = 0;
   double billable_seconds = 0;
   double actual_cost = 0;                // sum of the attempts' costs, dollars
-  double on_demand_equivalent_cost = 0;  // the job once, uninterrupted, on on-demand
+  // The work the job delivered, done once, uninterrupted, on on-demand: all
+  // of it when Completed; what a stop saved; nothing when Failed; the last
+  // checkpoint while running. So work never done never counts as saved.
+  double on_demand_equivalent_cost = 0;
   double savings_percent = 0;            // (1 - billable / training) x 100; 0 before any training
   double net_savings = 0;                // on-demand equivalent - actual; negative when spot lost
   double net_savings_percent = 0;        // net_savings / on-demand equivalent x 100

@@ -12,6 +12,8 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "trainyard/job.h"
 #include "trainyard/job_query.h"
@@ -32,6 +34,13 @@ class JobService {
   // StopTrainingJob. NotFound, or Validation when the job already ended
   // Completed or Failed; stopping a stopping or stopped job is a no-op.
   virtual void StopJob(std::string name, JobDone done) = 0;
+
+  // AddTags: an existing key takes the new value in place, new keys are
+  // appended. Validation when the job would pass 50 tags; NotFound.
+  virtual void AddTags(std::string name, std::vector<std::pair<std::string, std::string>> tags,
+                       JobDone done) = 0;
+  // DeleteTags: removes the keys; absent keys are ignored. NotFound.
+  virtual void DeleteTags(std::string name, std::vector<std::string> keys, JobDone done) = 0;
 
   virtual Result<TrainingJob> DescribeJob(std::string_view name) = 0;
   virtual Result<JobPage> ListJobs(const JobQuery& query) = 0;

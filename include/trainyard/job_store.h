@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,7 @@ namespace trainyard {
 struct StoreBatch {
   std::vector<const TrainingJob*> jobs;  // full state, inserted or replaced
   std::optional<double> virtual_time;    // the engine clock, persisted when set
+  std::set<std::string> retagged;        // jobs whose tags changed: rewritten whole
 };
 
 class JobStore {

@@ -37,6 +37,21 @@ double DownloadSeconds(const JobSpec& spec, const InstancePool& pool) {
   return spec.workload.dataset_gb * 8 / pool.network_gbps;
 }
 
+double DeliveredTrainingSeconds(const TrainingJob& job) {
+  switch (job.status) {
+    case JobStatus::kCompleted:
+      return job.spec.workload.work_seconds;
+    case JobStatus::kStopped:
+      return job.attempts.empty() ? 0 : job.attempts.back().progress_at_end;
+    case JobStatus::kFailed:
+      return 0;
+    case JobStatus::kInProgress:
+    case JobStatus::kStopping:
+      break;
+  }
+  return job.checkpointed_seconds;
+}
+
 CostSummary ComputeCostSummary(const TrainingJob& job, const InstancePool& pool,
                                double upload_seconds, std::optional<double> now) {
   CostSummary s;
@@ -50,9 +65,18 @@ CostSummary ComputeCostSummary(const TrainingJob& job, const InstancePool& pool,
   s.billable_seconds = BillableSeconds(job);
   for (const auto& a : job.attempts) s.actual_cost += a.cost;
 
-  const double once = DownloadSeconds(job.spec, pool) + job.spec.workload.work_seconds + upload_seconds;
-  s.on_demand_equivalent_cost =
-      once * job.spec.instance_count * pool.on_demand_price_per_hour / 3600;
+  // The comparison is with running, once and uninterrupted on on-demand,
+  // only the work this job actually delivered: all of it when it completed;
+  // the progress its stop saved when it was stopped; nothing when it failed;
+  // its last checkpoint while it still runs. Comparing a job that never
+  // finished with the cost of finishing it would count work never done as
+  // money saved.
+  const double delivered = DeliveredTrainingSeconds(job);
+  if (delivered > 0) {
+    const double once = DownloadSeconds(job.spec, pool) + delivered + upload_seconds;
+    s.on_demand_equivalent_cost =
+        once * job.spec.instance_count * pool.on_demand_price_per_hour / 3600;
+  }
   if (s.training_seconds > 0) {
     s.savings_percent = (1 - s.billable_seconds / s.training_seconds) * 100;
   }

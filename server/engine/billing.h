@@ -38,4 +38,9 @@ double BillableSeconds(const TrainingJob& job);
 // Pipe and FastFile, which stream it.
 double DownloadSeconds(const JobSpec& spec, const InstancePool& pool);
 
+// The training a job has delivered, for the on-demand comparison: all of it
+// when Completed, the progress its stop saved when Stopped, none when Failed,
+// its last checkpoint while it runs.
+double DeliveredTrainingSeconds(const TrainingJob& job);
+
 }  // namespace trainyard

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace trainyard {
@@ -126,11 +127,13 @@ void Engine::CommitBurst() {
   const bool time_moved = sim_.Now() != saved_time_;
   // A real clock's time is saved with job changes only: saving it alone
   // would cost an fsync per wake-up for nothing a restart needs.
-  if (!unsaved_.empty() || (clock_.IsManual() && time_moved) || force_save_) {
+  if (!unsaved_.empty() || !detached_.empty() || (clock_.IsManual() && time_moved) || force_save_) {
     force_save_ = false;
     StoreBatch batch;
-    batch.jobs.reserve(unsaved_.size());
+    batch.jobs.reserve(unsaved_.size() + detached_.size());
     for (const auto& name : unsaved_) batch.jobs.push_back(sim_.Find(name));
+    for (const auto& [name, job] : detached_) batch.jobs.push_back(&job);
+    batch.retagged = retagged_;
     batch.virtual_time = sim_.Now();
     commit = store_.Save(batch);
     if (!commit.ok()) {
@@ -150,6 +153,8 @@ void Engine::CommitBurst() {
   for (auto& reply : replies) reply(commit);
   if (!commit.ok()) return;
   saved_time_ = sim_.Now();
+  retagged_.clear();
+  detached_.clear();
   // Finished jobs leave memory once durable; the store answers for them.
   for (const auto& name : unsaved_) {
     const TrainingJob* job = sim_.Find(name);
@@ -192,6 +197,65 @@ void Engine::StopJob(std::string name, JobDone done) {
 }
 
 Result<TrainingJob> Engine::DescribeJob(std::string_view name) { return store_.GetJob(name); }
+
+void Engine::AddTags(std::string name, std::vector<std::pair<std::string, std::string>> tags,
+                     JobDone done) {
+  auto shared = Share(std::move(done));
+  TagEdit edit = [tags = std::move(tags)](std::vector<std::pair<std::string, std::string>>& list) {
+    auto merged = list;
+    for (const auto& [key, value] : tags) {
+      auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& t) { return t.first == key; });
+      if (it != merged.end()) it->second = value;
+      else merged.emplace_back(key, value);
+    }
+    // SageMaker allows 50 tags per resource.
+    if (merged.size() > 50) {
+      return Status::Validation("A training job can have at most 50 tags; this would make " +
+                                std::to_string(merged.size()));
+    }
+    list = std::move(merged);
+    return Status::Ok();
+  };
+  Post([this, name = std::move(name), edit = std::move(edit), shared] { ApplyTagEdit(name, edit, *shared); },
+       [shared] { (*shared)(ShuttingDown()); });
+}
+
+void Engine::DeleteTags(std::string name, std::vector<std::string> keys, JobDone done) {
+  auto shared = Share(std::move(done));
+  TagEdit edit = [keys = std::move(keys)](std::vector<std::pair<std::string, std::string>>& list) {
+    std::erase_if(list, [&](const auto& t) {
+      return std::find(keys.begin(), keys.end(), t.first) != keys.end();
+    });
+    return Status::Ok();
+  };
+  Post([this, name = std::move(name), edit = std::move(edit), shared] { ApplyTagEdit(name, edit, *shared); },
+       [shared] { (*shared)(ShuttingDown()); });
+}
+
+void Engine::ApplyTagEdit(const std::string& name, TagEdit change, JobDone done) {
+  if (const TrainingJob* held = sim_.Find(name)) {
+    auto tags = held->spec.tags;
+    if (Status s = change(tags); !s.ok()) return done(s);
+    if (Status s = sim_.SetTags(name, std::move(tags)); !s.ok()) return done(s);
+  } else {
+    // Finished jobs live only in the store: edit a copy and write it back
+    // with this burst.
+    auto it = detached_.find(name);
+    if (it == detached_.end()) {
+      auto stored = store_.GetJob(name);
+      if (!stored.ok()) return done(stored.status());
+      it = detached_.emplace(name, std::move(*stored)).first;
+    }
+    if (Status s = change(it->second.spec.tags); !s.ok()) return done(s);
+  }
+  retagged_.insert(name);
+  replies_.push_back([this, name, done = std::move(done)](const Status& commit) {
+    if (!commit.ok()) return done(Status::Internal("Could not store the tags: " + commit.message()));
+    auto detached = detached_.find(name);
+    if (detached != detached_.end()) return done(detached->second);
+    done(CurrentJob(name));
+  });
+}
 
 Result<JobPage> Engine::ListJobs(const JobQuery& query) { return store_.ListJobs(query); }
 

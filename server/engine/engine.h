@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -45,6 +46,9 @@ class Engine final : public JobService, public EngineControl {
   // JobService
   void CreateJob(TrainingJob job, JobDone done) override;
   void StopJob(std::string name, JobDone done) override;
+  void AddTags(std::string name, std::vector<std::pair<std::string, std::string>> tags,
+               JobDone done) override;
+  void DeleteTags(std::string name, std::vector<std::string> keys, JobDone done) override;
   Result<TrainingJob> DescribeJob(std::string_view name) override;
   Result<JobPage> ListJobs(const JobQuery& query) override;
   Result<std::map<JobStatus, int64_t>> CountJobsByStatus() override;
@@ -84,6 +88,9 @@ class Engine final : public JobService, public EngineControl {
   void CountFinished(const TrainingJob& job);
   void ApplyCreate(TrainingJob job, JobDone done);
   void ApplyStop(const std::string& name, JobDone done);
+  // Changes a job's tags, held or finished; `change` edits the list.
+  using TagEdit = std::function<Status(std::vector<std::pair<std::string, std::string>>&)>;
+  void ApplyTagEdit(const std::string& name, TagEdit change, JobDone done);
 
   JobStore& store_;
   trainyard::Clock& clock_;
@@ -100,6 +107,9 @@ class Engine final : public JobService, public EngineControl {
   // Engine thread only.
   std::vector<Reply> replies_;
   std::set<std::string> unsaved_;  // changed jobs not yet durable
+  std::set<std::string> retagged_;  // of those, jobs whose tags changed
+  // Finished jobs changed this burst (tags); the simulation no longer holds them.
+  std::map<std::string, TrainingJob> detached_;
   double saved_time_ = 0;
   bool force_save_ = false;  // a Ping wants a write even with nothing changed
 

@@ -68,6 +68,15 @@ void Simulation::Restore(std::vector<TrainingJob> unfinished, double now) {
   Settle();
 }
 
+Status Simulation::SetTags(std::string_view name,
+                           std::vector<std::pair<std::string, std::string>> tags) {
+  TrainingJob* job = FindMutable(name);
+  if (job == nullptr) return Status::NotFound("Could not find training job '" + std::string(name) + "'");
+  job->spec.tags = std::move(tags);
+  changed_.insert(job->spec.name);
+  return Status::Ok();
+}
+
 Status Simulation::Submit(TrainingJob job) {
   const std::string name = job.spec.name;
   if (name.empty()) return Status::Validation("TrainingJobName must not be empty");

@@ -112,6 +112,11 @@ class Simulation {
   // below what is in use reclaims instances, as a market tick does.
   Status UpdatePool(std::string_view instance_type, const PoolUpdate& update);
 
+  // Replaces an unfinished job's tags (AddTags, DeleteTags). NotFound when
+  // the job is not held here. Tags do not change LastModifiedTime, as on
+  // SageMaker.
+  Status SetTags(std::string_view name, std::vector<std::pair<std::string, std::string>> tags);
+
   // Runs every event with time <= t in (time, sequence) order; Now() becomes t.
   // A t in the past changes nothing.
   void AdvanceTo(double t);

@@ -157,21 +157,23 @@ std::string FormatReportTable(const SimulationReport& r) {
   out += "Simulated " + Iso8601(r.start_time) + " to " + Iso8601(r.end_time) + " (" +
          Fixed((r.end_time - r.start_time) / 86400, 2) + " days)\n\n";
 
-  TextTable outcomes({false, true, true});
-  outcomes.Row({"Outcome", "Jobs", "Actual cost"});
+  TextTable outcomes({false, true, true, true});
+  outcomes.Row({"Outcome", "Jobs", "Actual cost", "On-demand eq."});
   for (size_t i = 0; i < kOutcomeCount; ++i) {
     const auto outcome = static_cast<Outcome>(i);
     const OutcomeRow& row = r.outcomes[i];
     if (outcome == Outcome::kUnfinished && row.jobs == 0) continue;  // the usual case
-    outcomes.Row({OutcomeLabel(outcome), Count(row.jobs), Money(row.actual_cost)});
+    outcomes.Row({OutcomeLabel(outcome), Count(row.jobs), Money(row.actual_cost),
+                  Money(row.on_demand_equivalent_cost)});
   }
   out += outcomes.Render() + "\n";
 
   TextTable cost({false, true, false});
   cost.Row({"Actual cost", Money(t.actual_cost), ""});
   cost.Row({"On-demand equivalent", Money(t.on_demand_equivalent_cost),
-            "each job once, uninterrupted, on on-demand"});
+            "the work delivered, once, uninterrupted, on on-demand"});
   cost.Row({"Net savings", Money(t.net_savings), Percent(t.NetSavingsPercent())});
+
   cost.Row({"SageMaker-style savings", Percent(t.SavingsPercent()),
             "1 - billable / training time"});
   cost.Row({"Instance-hours", Grouped(t.instance_hours, 1), ""});
@@ -205,7 +207,7 @@ std::string FormatReportJson(const SimulationReport& r) {
   j["Seed"] = r.seed;
   j["MarketMoves"] = r.market_moves;
   j["StartTime"] = r.start_time;
-  j["EndTime"] = r.end_time;
+  j["EndTime"] = Round(r.end_time, 3);
   j["SimulatedDays"] = Round((r.end_time - r.start_time) / 86400, 2);
   ordered_json outcomes = ordered_json::array();
   for (size_t i = 0; i < kOutcomeCount; ++i) {
@@ -213,7 +215,9 @@ std::string FormatReportJson(const SimulationReport& r) {
     outcomes.push_back({{"TrainingJobStatus", status},
                         {"SecondaryStatus", secondary},
                         {"Jobs", r.outcomes[i].jobs},
-                        {"ActualCost", Round(r.outcomes[i].actual_cost, 2)}});
+                        {"ActualCost", Round(r.outcomes[i].actual_cost, 2)},
+                        {"OnDemandEquivalentCost",
+                         Round(r.outcomes[i].on_demand_equivalent_cost, 2)}});
   }
   j["Outcomes"] = std::move(outcomes);
   j["Totals"] = CostJson(r.totals, r.completed);

@@ -64,6 +64,7 @@ void SimulationReportBuilder::Add(const TrainingJob& job, const CostSummary& sum
   OutcomeRow& row = outcomes_[static_cast<size_t>(outcome)];
   ++row.jobs;
   row.actual_cost += summary.actual_cost;
+  row.on_demand_equivalent_cost += summary.on_demand_equivalent_cost;
   totals_.Add(job, summary);
   completed_ += completed ? 1 : 0;
   Group& group = groups_[{summary.instance_type, summary.market}];

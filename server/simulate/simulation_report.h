@@ -1,12 +1,13 @@
 // What `trainyard simulate` reports about a replayed workload: how the jobs
-// ended, what they cost against running each once on on-demand, what spot
-// interruptions took back, and how long the jobs waited for capacity --
-// in total and by instance type and market.
+// ended, what they cost against running the work they delivered on
+// on-demand, what spot interruptions took back, and how long the jobs
+// waited for capacity -- in total and by instance type and market.
 //
 // Every figure is a sum of the jobs' CostSummary (trainyard/job.h), rolled
 // up as GET /v1/cost-report rolls them up (CostRollup, trainyard/
-// cost_report.h), so a simulated workload and a served one are priced alike. The builder keeps a few numbers per group and one per job
-// (its waiting time, for exact percentiles), never the job itself.
+// cost_report.h), so a simulated workload and a served one are priced
+// alike. The builder keeps a few numbers per group and one per job (its
+// waiting time, for exact percentiles), never the job itself.
 //
 // Threading: not thread-safe; one thread builds a report.
 #pragma once
@@ -52,6 +53,7 @@ WaitingPercentiles WaitingPercentilesOf(std::vector<double> waiting_seconds);
 struct OutcomeRow {
   int64_t jobs = 0;
   double actual_cost = 0;
+  double on_demand_equivalent_cost = 0;
 };
 
 struct GroupRow {
@@ -72,6 +74,8 @@ struct SimulationReport {
   int64_t completed = 0;
   WaitingPercentiles waiting;
   std::vector<GroupRow> groups;  // by instance type, then market (OnDemand first)
+
+  const OutcomeRow& outcome(Outcome o) const { return outcomes[static_cast<size_t>(o)]; }
 };
 
 class SimulationReportBuilder {

@@ -189,20 +189,20 @@ Result<WorkloadJob> ParseWorkloadLine(std::string_view text, const Catalogue& ca
   return FromMembers(*t, *members->request, catalogue);
 }
 
-WorkloadFile ReadWorkload(std::istream& in, const Catalogue& catalogue, size_t max_errors) {
+WorkloadFile ReadWorkload(std::istream& in, const Catalogue& catalogue, size_t max_errors,
+                          const std::function<void(size_t lines)>& progress) {
   WorkloadFile file;
   // Names seen so far and their line, for the server's ResourceInUse rule.
-  std::unordered_map<std::string, size_t> lines_by_name;
+  // The keys view the names inside file.jobs, which a deque never moves.
+  std::unordered_map<std::string_view, size_t> lines_by_name;
   auto bad = [&](size_t number, const std::string& message) {
     ++file.bad_lines;
     if (file.errors.size() < max_errors) {
       file.errors.push_back("line " + std::to_string(number) + ": " + message);
     }
   };
-  // Validation dominates reading a large file and is a pure function of
-  // each line, so batches of lines are validated on all cores at once. The
-  // results are then taken in line order, so the outcome is the same on any
-  // number of cores.
+  // Batches of lines are validated on all cores at once, then taken in
+  // line order: the outcome is the same on any number of cores.
   const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
   std::vector<std::string> batch;
   std::vector<size_t> numbers;
@@ -236,20 +236,21 @@ WorkloadFile ReadWorkload(std::istream& in, const Catalogue& catalogue, size_t m
         bad(numbers[i], job.status().message());
         continue;
       }
-      auto [seen, fresh] = lines_by_name.emplace(job->spec.name, numbers[i]);
-      if (!fresh) {
-        bad(numbers[i], "TrainingJobName '" + job->spec.name + "' is already used on line " +
-                            std::to_string(seen->second) + "; job names must be unique");
-        continue;
-      }
       job->line = numbers[i];
-      file.jobs.push_back(std::move(*job));
+      const WorkloadJob& kept = file.jobs.emplace_back(std::move(*job));
+      auto [seen, fresh] = lines_by_name.emplace(kept.spec.name, kept.line);
+      if (!fresh) {
+        bad(kept.line, "TrainingJobName '" + kept.spec.name + "' is already used on line " +
+                           std::to_string(seen->second) + "; job names must be unique");
+        file.jobs.pop_back();
+      }
     }
+    if (progress) progress(number);
   }
   return file;
 }
 
-std::vector<size_t> SubmissionOrder(const std::vector<WorkloadJob>& jobs) {
+std::vector<size_t> SubmissionOrder(const WorkloadJobs& jobs) {
   std::vector<size_t> order(jobs.size());
   std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(), [&jobs](size_t a, size_t b) {

@@ -8,10 +8,15 @@
 // server would answer ResourceInUse to a second create. Blank lines are
 // skipped; line numbers count every physical line from 1.
 //
-// Threading: stateless; safe from any thread.
+// Threading: ParseWorkloadLine is a pure function, safe from any thread.
+// ReadWorkload validates batches of lines on threads of its own (validation
+// dominates reading a large file) and returns everything in line order, so
+// its result does not depend on the number of cores.
 #pragma once
 
 #include <cstddef>
+#include <deque>
+#include <functional>
 #include <istream>
 #include <string>
 #include <string_view>
@@ -26,8 +31,9 @@ namespace trainyard {
 // SubmitTime may not be later than this: the market ticks every hour of
 // simulated time, so an absurd SubmitTime would mean an absurd run.
 inline constexpr double kMaxSubmitSeconds = 10.0 * 366 * 86400;  // about ten years
-// The server's default request body limit (--max-body-bytes) applies to a
-// line's Request as it would to a POST.
+// A line may be as long as the server's default request body limit
+// (--max-body-bytes): a Request the server would refuse as too large is
+// refused here too.
 inline constexpr size_t kMaxLineBytes = size_t{1} << 20;
 
 struct WorkloadJob {
@@ -38,9 +44,13 @@ struct WorkloadJob {
   JobSpec spec;
 };
 
+// A deque, not a vector: 100k jobs grow it without the copies, and the
+// doubled peak of memory, of a vector's reallocations.
+using WorkloadJobs = std::deque<WorkloadJob>;
+
 // A whole file as read: its good jobs and what was wrong with the others.
 struct WorkloadFile {
-  std::vector<WorkloadJob> jobs;    // in file order
+  WorkloadJobs jobs;                // in file order
   std::vector<std::string> errors;  // "line N: message", the first max_errors of them
   size_t bad_lines = 0;             // all of them, reported or not
 };
@@ -49,10 +59,12 @@ struct WorkloadFile {
 Result<WorkloadJob> ParseWorkloadLine(std::string_view line, const Catalogue& catalogue);
 
 // Reads every line; keeps going after a bad one so that all of them are
-// counted (and the first `max_errors` reported) in one run.
-WorkloadFile ReadWorkload(std::istream& in, const Catalogue& catalogue, size_t max_errors);
+// counted (and the first `max_errors` reported) in one run. `progress`, if
+// given, is told the number of lines read after every few thousand.
+WorkloadFile ReadWorkload(std::istream& in, const Catalogue& catalogue, size_t max_errors,
+                          const std::function<void(size_t lines)>& progress = nullptr);
 
 // The jobs in submission order: by SubmitTime, ties in file order.
-std::vector<size_t> SubmissionOrder(const std::vector<WorkloadJob>& jobs);
+std::vector<size_t> SubmissionOrder(const WorkloadJobs& jobs);
 
 }  // namespace trainyard

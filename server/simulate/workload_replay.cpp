@@ -112,7 +112,7 @@ class Replay {
 
 }  // namespace
 
-Result<SimulationReport> ReplayWorkload(std::vector<WorkloadJob> jobs, const Catalogue& catalogue,
+Result<SimulationReport> ReplayWorkload(WorkloadJobs jobs, const Catalogue& catalogue,
                                         const SimulationOptions& options, double start_time,
                                         const ReplayProgressFn& progress) {
   Replay replay(catalogue, options, start_time, jobs.size(), progress);

@@ -42,7 +42,7 @@ using ReplayProgressFn = std::function<void(const ReplayProgress&)>;
 
 // Internal when the simulation refuses a job the file validation accepted
 // (a bug, not a user error).
-Result<SimulationReport> ReplayWorkload(std::vector<WorkloadJob> jobs, const Catalogue& catalogue,
+Result<SimulationReport> ReplayWorkload(WorkloadJobs jobs, const Catalogue& catalogue,
                                         const SimulationOptions& options,
                                         double start_time = kSimulateEpoch,
                                         const ReplayProgressFn& progress = nullptr);

@@ -98,6 +98,7 @@ Result<SqliteJobStore::WriterStatements> SqliteJobStore::PrepareWriterStatements
       UpsertJobSql(),     kUpsertTransitionSql, kDeleteTransitionsFromSql,
       kUpsertAttemptSql,  kDeleteAttemptsAfterSql, kInsertTagSql,
       kUpsertMetaSql,     kJobExistsSql,        kSelectMetaSql,
+      "DELETE FROM tags WHERE job_name = ?1",
   };
   std::vector<Statement> prepared;
   for (std::string_view text : sql) {
@@ -109,6 +110,7 @@ Result<SqliteJobStore::WriterStatements> SqliteJobStore::PrepareWriterStatements
       std::move(prepared[0]), std::move(prepared[1]), std::move(prepared[2]),
       std::move(prepared[3]), std::move(prepared[4]), std::move(prepared[5]),
       std::move(prepared[6]), std::move(prepared[7]), std::move(prepared[8]),
+      std::move(prepared[9]),
   };
 }
 
@@ -119,7 +121,8 @@ Status SqliteJobStore::Save(const StoreBatch& batch) {
   Result<Transaction> txn = Transaction::Begin(writer_, Transaction::Kind::kImmediate);
   if (!txn.ok()) return txn.status();
   for (const TrainingJob* job : batch.jobs) {
-    if (Status s = SaveJob(*job); !s.ok()) return s;  // ~Transaction rolls back
+    const bool retagged = batch.retagged.count(job->spec.name) != 0;
+    if (Status s = SaveJob(*job, retagged); !s.ok()) return s;  // ~Transaction rolls back
   }
   if (batch.virtual_time) {
     Statement& stmt = statements_.upsert_meta;
@@ -131,7 +134,7 @@ Status SqliteJobStore::Save(const StoreBatch& batch) {
   return txn->Commit();
 }
 
-Status SqliteJobStore::SaveJob(const TrainingJob& job) {
+Status SqliteJobStore::SaveJob(const TrainingJob& job, bool retagged) {
   const std::string& name = job.spec.name;
   bool inserted = false;
   {
@@ -160,8 +163,14 @@ Status SqliteJobStore::SaveJob(const TrainingJob& job) {
     if (Status s = stmt.Run(); !s.ok()) return s;
   }
 
-  if (inserted) {
-    // A new job has no older rows to trim, only tags to write.
+  if (retagged && !inserted) {
+    // Tags change rarely (AddTags, DeleteTags): rewrite them whole.
+    Statement& stmt = statements_.delete_tags;
+    ScopedReset reset(stmt);
+    stmt.BindText(1, name);
+    if (Status s = stmt.Run(); !s.ok()) return s;
+  }
+  if (inserted || retagged) {
     for (size_t i = 0; i < job.spec.tags.size(); ++i) {
       Statement& stmt = statements_.insert_tag;
       ScopedReset reset(stmt);
@@ -171,8 +180,9 @@ Status SqliteJobStore::SaveJob(const TrainingJob& job) {
       stmt.BindText(4, job.spec.tags[i].second);
       if (Status s = stmt.Run(); !s.ok()) return s;
     }
-    return Status::Ok();
   }
+  // A new job has no older rows to trim.
+  if (inserted) return Status::Ok();
   {
     Statement& stmt = statements_.delete_transitions_from;
     ScopedReset reset(stmt);

@@ -59,6 +59,7 @@ class SqliteJobStore final : public JobStore {
     Statement upsert_meta;
     Statement job_exists;
     Statement select_meta;
+    Statement delete_tags;
   };
 
   SqliteJobStore(Database writer, WriterStatements statements, int64_t next_seq,
@@ -67,7 +68,7 @@ class SqliteJobStore final : public JobStore {
   static Result<WriterStatements> PrepareWriterStatements(Database& db);
 
   // REQUIRES: writer_mu_ held, inside the batch's transaction.
-  Status SaveJob(const TrainingJob& job);
+  Status SaveJob(const TrainingJob& job, bool retagged);
 
   std::mutex writer_mu_;
   Database writer_;             // guarded by writer_mu_

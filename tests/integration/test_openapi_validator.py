@@ -69,7 +69,8 @@ def test_spec_loads_with_the_sagemaker_operation_ids():
            for key, op in item.items() if key != "parameters"}
     assert {"CreateTrainingJob", "DescribeTrainingJob", "ListTrainingJobs",
             "StopTrainingJob", "Health", "DescribeCapacity", "DescribeClock", "AdvanceClock",
-            "InterruptSpotInstances", "UpdateCapacityPool", "FailTrainingJobAttempt"} <= ids
+            "InterruptSpotInstances", "UpdateCapacityPool", "FailTrainingJobAttempt",
+            "Ready", "Metrics", "GetCostReport"} <= ids
 
 
 def test_valid_describe_body_passes():
@@ -151,19 +152,221 @@ def test_unknown_route_may_get_only_the_unrouted_responses():
         validate("DELETE", "/v1/training-jobs/my-job", 404, {"__type": "NotFound", "message": "x"})
 
 
+RID = "3f9c2a7e1b04d8c56e2f0a91"
+
+
 def test_405_for_an_undocumented_method_uses_the_paths_405_and_its_allow_header():
     body = {"__type": "MethodNotAllowed", "message": "DELETE is not allowed"}
-    validate("DELETE", "/v1/training-jobs/my-job", 405, body, headers={"Allow": "GET"})
+    validate("DELETE", "/v1/training-jobs/my-job", 405, body,
+             headers={"Allow": "GET", "X-Request-Id": RID})
     with pytest.raises(AssertionError, match="required header 'Allow'"):
-        validate("DELETE", "/v1/training-jobs/my-job", 405, body, headers={})
+        validate("DELETE", "/v1/training-jobs/my-job", 405, body, headers={"X-Request-Id": RID})
 
 
 def test_create_requires_location_header_when_headers_are_given():
     body = {"TrainingJobArn": ARN}
     validate("POST", "/v1/training-jobs", 201, body,
-             headers={"location": "/v1/training-jobs/my-job"})
+             headers={"location": "/v1/training-jobs/my-job", "x-request-id": RID})
     with pytest.raises(AssertionError, match="Location"):
-        validate("POST", "/v1/training-jobs", 201, body, headers={"Content-Type": "application/json"})
+        validate("POST", "/v1/training-jobs", 201, body,
+                 headers={"Content-Type": "application/json", "X-Request-Id": RID})
+
+
+def test_routed_responses_require_x_request_id_and_transport_refusals_do_not():
+    with pytest.raises(AssertionError, match="required header 'X-Request-Id'"):
+        validate("GET", "/healthz", 200, {"status": "ok"}, headers={})
+    with pytest.raises(AssertionError, match="required header 'X-Request-Id'"):
+        validate("GET", "/v1/training-jobs/nope", 404,
+                 {"__type": "ResourceNotFound", "message": "x"}, headers={})
+    with pytest.raises(AssertionError, match="required header 'X-Request-Id'"):
+        validate("GET", "/v1/trainingjobs", 404, {"__type": "NotFound", "message": "x"}, headers={})
+    # Sent by the HTTP transport before routing: no id.
+    validate("PUT", "/nowhere", 413, {"__type": "PayloadTooLarge", "message": "too big"}, headers={})
+    validate("GET", "/healthz", 431,
+             {"__type": "RequestHeaderFieldsTooLarge", "message": "too big"}, headers={})
+    validate("GET", "/nowhere", 400,
+             {"__type": "ValidationException", "message": "Malformed HTTP request"}, headers={})
+
+
+def test_every_operation_takes_the_optional_x_request_id_parameter():
+    spec = load_spec()
+    ref = {"$ref": "#/components/parameters/XRequestId"}
+    param = spec["components"]["parameters"]["XRequestId"]
+    assert (param["name"], param["in"], param["required"]) == ("X-Request-Id", "header", False)
+    for template, item in spec["paths"].items():
+        for method, op in item.items():
+            if method == "parameters":
+                continue
+            params = item.get("parameters", []) + op.get("parameters", [])
+            assert ref in params, f"{method.upper()} {template} lacks the X-Request-Id parameter"
+
+
+def test_request_id_schema_takes_what_the_router_echoes():
+    for ok in ["a", "trace-42", "x" * 128, RID, "!~"]:
+        validate_schema("RequestId", ok)
+    for bad in ["", "x" * 129, "has space", "tab\there", "caf\u00e9"]:
+        with pytest.raises(AssertionError):
+            validate_schema("RequestId", bad)
+
+
+def test_ready_and_metrics_are_documented():
+    spec = load_spec()
+    ready = spec["paths"]["/readyz"]["get"]
+    metrics = spec["paths"]["/metrics"]["get"]
+    assert (ready["operationId"], ready["tags"]) == ("Ready", ["Health"])
+    assert (metrics["operationId"], metrics["tags"]) == ("Metrics", ["Health"])
+    validate("GET", "/readyz", 200, {"status": "ready"}, headers={"X-Request-Id": RID})
+    with pytest.raises(AssertionError, match="'ready' was expected"):
+        validate("GET", "/readyz", 200, {"status": "ok"})
+    validate("GET", "/readyz", 503, {"__type": "ServiceUnavailable",
+                                     "message": "The engine did not answer within 2 s"},
+             headers={"X-Request-Id": RID})
+    with pytest.raises(AssertionError, match="ServiceUnavailable"):
+        validate("GET", "/readyz", 503, {"__type": "InternalFailure", "message": "x"})
+    assert list(metrics["responses"]["200"]["content"]) == ["text/plain; version=0.0.4"]
+    # Every family the server defines (api/observability_routes.cpp) is listed.
+    for family in ["trainyard_jobs`", "trainyard_jobs_created_total", "trainyard_jobs_completed_total",
+                   "trainyard_jobs_stopped_total", "trainyard_jobs_failed_total",
+                   "trainyard_spot_interruptions_total", "trainyard_pool_capacity_instances",
+                   "trainyard_pool_in_use_instances", "trainyard_pool_waiting_jobs",
+                   "trainyard_spot_price_dollars_per_hour", "trainyard_cost_dollars_total",
+                   "trainyard_on_demand_equivalent_cost_dollars_total",
+                   "trainyard_net_savings_dollars_total", "trainyard_engine_queue_depth",
+                   "trainyard_engine_pending_events", "trainyard_virtual_time_seconds",
+                   "trainyard_http_requests_total", "trainyard_http_request_duration_seconds"]:
+        assert f"`{family.rstrip('`')}`" in metrics["description"], family
+
+
+COST_FIGURES = ["Jobs", "InstanceHours", "ActualCost", "OnDemandEquivalentCost", "NetSavings",
+                "NetSavingsPercent", "SavingsPercent", "Interruptions", "LostTrainingHours",
+                "WaitingHours"]
+
+
+def cost_totals(**changes):
+    totals = {"Jobs": 3, "InstanceHours": 5.25, "ActualCost": 6.1, "OnDemandEquivalentCost": 15.3,
+              "NetSavings": 9.2, "NetSavingsPercent": 60.1307, "SavingsPercent": 62.5,
+              "Interruptions": 2, "LostTrainingHours": 0.25, "WaitingHours": 1.5}
+    totals.update(changes)
+    return totals
+
+
+def cost_report_body():
+    """A GET /v1/cost-report body grouped by a tag: one group of tagged jobs,
+    one of jobs without the tag; the totals are the groups' sums."""
+    return {
+        "GroupBy": "Tag:team",
+        "Totals": cost_totals(),
+        "Groups": [
+            dict(cost_totals(Jobs=1, InstanceHours=1.0, ActualCost=1.2, OnDemandEquivalentCost=1.0,
+                             NetSavings=-0.2, NetSavingsPercent=-20.0, SavingsPercent=0,
+                             Interruptions=0, LostTrainingHours=0, WaitingHours=0),
+                 Group="(none)"),
+            dict(cost_totals(Jobs=2, InstanceHours=4.25, ActualCost=4.9, OnDemandEquivalentCost=14.3,
+                             NetSavings=9.4, NetSavingsPercent=65.7343, SavingsPercent=70.1),
+                 Group="vision"),
+        ],
+    }
+
+
+def test_cost_report_is_documented_with_its_parameters_and_responses():
+    spec = load_spec()
+    op = spec["paths"]["/v1/cost-report"]["get"]
+    assert (op["operationId"], op["tags"]) == ("GetCostReport", ["Cost"])
+    assert "Cost" in {tag["name"] for tag in spec["tags"]}
+    params = {p["name"]: p for p in op["parameters"]}
+    assert set(params) == {"From", "To", "GroupBy", "StatusEquals"}
+    assert all(p["in"] == "query" and not p.get("required") for p in params.values())
+    assert params["GroupBy"]["schema"]["default"] == "InstanceType"
+    assert params["StatusEquals"]["schema"] == {"$ref": "#/components/schemas/TrainingJobStatus"}
+    assert set(op["responses"]) == {"200", "400", "405", "413", "431", "500", "503"}
+    assert set(op["responses"]["200"]["content"]) == {"application/json", "text/csv"}
+
+
+def test_cost_report_group_by_schema():
+    from openapi_validator import _check_schema
+
+    params = load_spec()["paths"]["/v1/cost-report"]["get"]["parameters"]
+    schema = next(p["schema"] for p in params if p["name"] == "GroupBy")
+
+    for ok in ["InstanceType", "Market", "Status", "Tag:team", "Tag:cost-center"]:
+        _check_schema(load_spec(), schema, ok, "GroupBy")
+    for bad in ["instancetype", "Tag:", "Tag", "Team", "Status,Market"]:
+        with pytest.raises(AssertionError):
+            _check_schema(load_spec(), schema, bad, "GroupBy")
+
+
+def test_cost_totals_members_are_the_csv_columns_in_order():
+    spec = load_spec()
+    assert spec["components"]["schemas"]["CostTotals"]["required"] == COST_FIGURES
+    csv_media = spec["paths"]["/v1/cost-report"]["get"]["responses"]["200"]["content"]["text/csv"]
+    rows = csv_media["example"].splitlines()
+    assert rows[0] == ",".join(["Group"] + COST_FIGURES)
+    assert rows[-1].startswith("Total,")
+    assert all(len(row.split(",")) == len(COST_FIGURES) + 1 for row in rows)
+
+
+def test_valid_cost_report_body_passes():
+    body = validate("GET", "/v1/cost-report?GroupBy=Tag:team&From=0&To=1732320000", 200,
+                    cost_report_body(), headers={"X-Request-Id": RID})
+    assert [g["Group"] for g in body["Groups"]] == ["(none)", "vision"]
+    validate("GET", "/v1/cost-report", 200,
+             {"GroupBy": "InstanceType", "Totals": cost_totals(**{k: 0 for k in COST_FIGURES}),
+              "Groups": []})
+    validate_schema("CostTotals", cost_totals())
+    validate_schema("CostGroup", dict(cost_totals(), Group="ml.p3.2xlarge"))
+
+
+@pytest.mark.parametrize("where, member", [("Totals", None), ("Groups", 0)])
+def test_cost_report_figures_are_all_required(where, member):
+    for figure in COST_FIGURES:
+        body = cost_report_body()
+        target = body[where] if member is None else body[where][member]
+        del target[figure]
+        with pytest.raises(AssertionError, match=f"'{figure}' is a required property"):
+            validate("GET", "/v1/cost-report", 200, body)
+
+
+def test_cost_report_body_with_wrong_members_fails():
+    body = cost_report_body()
+    del body["Groups"][1]["Group"]
+    with pytest.raises(AssertionError, match="'Group' is a required property"):
+        validate("GET", "/v1/cost-report", 200, body)
+    body = cost_report_body()
+    body["Totals"]["Group"] = "Total"  # only a group names itself
+    with pytest.raises(AssertionError, match=r"\$\.Totals"):
+        validate("GET", "/v1/cost-report", 200, body)
+    body = cost_report_body()
+    body["Groups"][0]["Savings"] = 1.0
+    with pytest.raises(AssertionError, match=r"\$\.Groups\[0\]"):
+        validate("GET", "/v1/cost-report", 200, body)
+    body = cost_report_body()
+    body["Totals"]["Jobs"] = 2.5
+    with pytest.raises(AssertionError, match=r"\$\.Totals\.Jobs"):
+        validate("GET", "/v1/cost-report", 200, body)
+    body = cost_report_body()
+    body["Groups"][1]["Interruptions"] = -1
+    with pytest.raises(AssertionError, match=r"\$\.Groups\[1\]\.Interruptions"):
+        validate("GET", "/v1/cost-report", 200, body)
+    body = cost_report_body()
+    body["Report"] = {}
+    with pytest.raises(AssertionError, match="Additional properties"):
+        validate("GET", "/v1/cost-report", 200, body)
+    # Net savings may be negative: interruptions can cost more than spot saved.
+    body = cost_report_body()
+    body["Totals"].update(NetSavings=-1.5, NetSavingsPercent=-9.8)
+    validate("GET", "/v1/cost-report", 200, body)
+
+
+def test_cost_report_errors():
+    validate("GET", "/v1/cost-report?GroupBy=Team", 400,
+             {"__type": "ValidationException",
+              "message": "GroupBy must be InstanceType, Market, Status or Tag:<key> (got 'Team')"},
+             headers={"X-Request-Id": RID})
+    validate("POST", "/v1/cost-report", 405,
+             {"__type": "MethodNotAllowed", "message": "x"},
+             headers={"Allow": "GET", "X-Request-Id": RID})
+    with pytest.raises(AssertionError, match="GetCostReport documents no 404"):
+        validate("GET", "/v1/cost-report", 404, {"__type": "ResourceNotFound", "message": "x"})
 
 
 def test_non_json_body_fails():

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -29,6 +31,21 @@ class FakeJobService : public JobService {
     if (it == jobs_.end()) return done(Status::NotFound("Training job '" + name + "' does not exist"));
     it->second.status = JobStatus::kStopping;
     ++stops;
+    done(it->second);
+  }
+  void AddTags(std::string name, std::vector<std::pair<std::string, std::string>> tags,
+               JobDone done) override {
+    auto it = jobs_.find(name);
+    if (it == jobs_.end()) return done(Status::NotFound("Training job '" + name + "' does not exist"));
+    for (auto& tag : tags) it->second.spec.tags.push_back(std::move(tag));
+    done(it->second);
+  }
+  void DeleteTags(std::string name, std::vector<std::string> keys, JobDone done) override {
+    auto it = jobs_.find(name);
+    if (it == jobs_.end()) return done(Status::NotFound("Training job '" + name + "' does not exist"));
+    std::erase_if(it->second.spec.tags, [&](const auto& t) {
+      return std::find(keys.begin(), keys.end(), t.first) != keys.end();
+    });
     done(it->second);
   }
   Result<TrainingJob> DescribeJob(std::string_view name) override {
@@ -240,14 +257,19 @@ TEST_F(AwsJsonProtocolTest, ListTagsReadsTheJobsTags) {
             "ValidationException");
 }
 
-TEST_F(AwsJsonProtocolTest, AddAndDeleteTagsCheckTheirInputThenSayTheyAreNotImplemented) {
+TEST_F(AwsJsonProtocolTest, AddAndDeleteTagsChangeTheJobsTags) {
   ASSERT_EQ(Call("CreateTrainingJob", CreateRequest("job-1")).status, 200);
   ApiResponse add = Call("AddTags", json{{"ResourceArn", Arn("job-1")},
                                          {"Tags", {{{"Key", "owner"}, {"Value", "me"}}}}});
-  EXPECT_EQ(add.status, 501);
-  EXPECT_EQ(ErrorType(add), "NotImplemented");
-  ApiResponse del = Call("DeleteTags", json{{"ResourceArn", Arn("job-1")}, {"TagKeys", {"team"}}});
-  EXPECT_EQ(del.status, 501);
+  EXPECT_EQ(add.status, 200);
+  EXPECT_EQ(json::parse(add.body)["Tags"][0]["Key"], "owner");
+  ApiResponse listed = Call("ListTags", json{{"ResourceArn", Arn("job-1")}});
+  EXPECT_NE(listed.body.find("\"owner\""), std::string::npos) << listed.body;
+  ApiResponse del = Call("DeleteTags", json{{"ResourceArn", Arn("job-1")}, {"TagKeys", {"owner"}}});
+  EXPECT_EQ(del.status, 200);
+  EXPECT_EQ(del.body, "{}");
+  listed = Call("ListTags", json{{"ResourceArn", Arn("job-1")}});
+  EXPECT_EQ(listed.body.find("\"owner\""), std::string::npos) << listed.body;
 
   EXPECT_EQ(ErrorType(Call("AddTags", json{{"ResourceArn", Arn("job-1")},
                                            {"Tags", {{{"Key", "bad{key"}, {"Value", "x"}}}}})),

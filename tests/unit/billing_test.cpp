@@ -36,13 +36,40 @@ TEST(BillingTest, DownloadOnlyInFileMode) {
 }
 
 TEST(BillingTest, NoTrainingNoSavings) {
+  // A job that has delivered nothing yet has saved nothing: the on-demand
+  // comparison covers only delivered work.
   TrainingJob job = JobBuilder("j").Spot();
   CostSummary s = ComputeCostSummary(job, TestPool(), 60);
   EXPECT_EQ(s.savings_percent, 0);
   EXPECT_EQ(s.market, Market::kSpot);
-  EXPECT_DOUBLE_EQ(s.on_demand_equivalent_cost, 3660.0 / 3600 * kPrice);
-  EXPECT_DOUBLE_EQ(s.net_savings, s.on_demand_equivalent_cost);
-  EXPECT_DOUBLE_EQ(s.net_savings_percent, 100);
+  EXPECT_EQ(s.on_demand_equivalent_cost, 0);
+  EXPECT_EQ(s.net_savings, 0);
+  EXPECT_EQ(s.net_savings_percent, 0);
+}
+
+TEST(BillingTest, OnlyDeliveredWorkCountsAgainstOnDemand) {
+  TrainingJob job = JobBuilder("j").Spot();
+  job.spec.workload.work_seconds = 3600;
+  job.checkpointed_seconds = 1200;
+  Attempt a;
+  a.progress_at_end = 1800;
+  a.cost = 1;
+  job.attempts.push_back(a);
+  const double hour = kPrice / 3600;
+
+  job.status = JobStatus::kInProgress;  // running: the last checkpoint is banked
+  EXPECT_DOUBLE_EQ(ComputeCostSummary(job, TestPool(), 60).on_demand_equivalent_cost,
+                   (1200 + 60) * hour);
+  job.status = JobStatus::kStopped;  // stopped: what the stop saved
+  EXPECT_DOUBLE_EQ(ComputeCostSummary(job, TestPool(), 60).on_demand_equivalent_cost,
+                   (1800 + 60) * hour);
+  job.status = JobStatus::kFailed;  // failed: nothing delivered, all spent is lost
+  CostSummary failed = ComputeCostSummary(job, TestPool(), 60);
+  EXPECT_EQ(failed.on_demand_equivalent_cost, 0);
+  EXPECT_EQ(failed.net_savings, -1);
+  job.status = JobStatus::kCompleted;  // completed: the whole job
+  EXPECT_DOUBLE_EQ(ComputeCostSummary(job, TestPool(), 60).on_demand_equivalent_cost,
+                   (3600 + 60) * hour);
 }
 
 // An open Pending counts up to `now` when given.
@@ -87,8 +114,9 @@ TEST(BillingTest, EverySummaryFigureFollowsFromAttemptsAndTransitions) {
     for (const auto& t : job.transitions) {
       if (t.status == SecondaryStatus::kPending) waiting += *t.end_time - t.start_time;
     }
-    const double once = DownloadSeconds(job.spec, pool) + job.spec.workload.work_seconds + 60;
-    const double on_demand = once * n * pool.on_demand_price_per_hour / 3600;
+    const double delivered = DeliveredTrainingSeconds(job);
+    const double once = DownloadSeconds(job.spec, pool) + delivered + 60;
+    const double on_demand = delivered > 0 ? once * n * pool.on_demand_price_per_hour / 3600 : 0;
 
     EXPECT_EQ(s.training_seconds, training);
     EXPECT_EQ(s.billable_seconds, billable);

@@ -285,6 +285,26 @@ TEST_F(SigV4VerifierTest, AnyChangeAfterSigningBreaksTheSignature) {
   EXPECT_EQ(FailureType(request), "ok");
 }
 
+TEST_F(SigV4VerifierTest, AcceptsAQuerySignedAsSentAsOldCurlDoes) {
+  ApiRequest request = SignedRequest();
+  request.query = "b=2&a=1";
+  SigV4Request input;
+  input.method = request.method;
+  input.path = request.path;
+  input.query = request.query;
+  input.headers = &request.headers;
+  input.signed_headers = {"host", "x-amz-date"};
+  input.payload_hash = Sha256Hex(request.body);
+  input.query_as_sent = true;
+  CredentialScope scope{"20150830", "us-east-1", "sagemaker"};
+  request.headers["authorization"] =
+      "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/" + scope.ToString() + ", SignedHeaders=host;x-amz-date, Signature=" +
+      SignatureHex(SigningKey(kSecret, scope), StringToSign(kAmzDate, scope, CanonicalRequest(input)));
+  EXPECT_EQ(FailureType(request), "ok");
+  request.query = "b=2&a=3";
+  EXPECT_EQ(FailureType(request), "InvalidSignatureException");
+}
+
 TEST_F(SigV4VerifierTest, PayloadHashHeaderMustMatchTheBody) {
   ApiRequest request = SignedRequest();
   request.headers["x-amz-content-sha256"] = Sha256Hex(request.body);

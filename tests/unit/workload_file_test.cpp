@@ -16,8 +16,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-using testing::WorkloadLine;
-using testing::WorkloadLineSpec;
+using testing::Line;
 
 Catalogue TestCatalogue() {
   return Catalogue({{"ml.p3.2xlarge", 3.825, 4, 4, 0.3, 0.0, 120, 10}});
@@ -29,9 +28,9 @@ WorkloadFile Read(const std::string& text, size_t max_errors = 20) {
 }
 
 TEST(WorkloadFileTest, ParsesALineIntoTheEnginesSpec) {
-  WorkloadLineSpec spec{.name = "resnet", .submit_time = 90.5, .instance_count = 2,
-                        .work_seconds = 7200, .spot = true, .max_runtime_seconds = 10800};
-  auto job = ParseWorkloadLine(WorkloadLine(spec), TestCatalogue());
+  const std::string line =
+      Line("resnet").At(90.5).Count(2).Work(7200).Spot().MaxRuntime(10800).Text();
+  auto job = ParseWorkloadLine(line, TestCatalogue());
   ASSERT_TRUE(job.ok()) << job.status().message();
   EXPECT_EQ(job->submit_time, 90.5);
   EXPECT_EQ(job->spec.name, "resnet");
@@ -45,7 +44,7 @@ TEST(WorkloadFileTest, ParsesALineIntoTheEnginesSpec) {
 
 // Members in any order, spaces anywhere, an escaped key: JSON is JSON.
 TEST(WorkloadFileTest, AcceptsAnyJsonSpellingOfALine) {
-  const std::string request = testing::WorkloadRequest({.name = "a"}).dump();
+  const std::string request = Line("a").Request().dump();
   for (const std::string& line : {
            "{\"SubmitTime\": 5, \"Request\": " + request + "}",
            "  { \"Request\" : " + request + " , \"SubmitTime\" : 5 }  ",
@@ -60,7 +59,7 @@ TEST(WorkloadFileTest, AcceptsAnyJsonSpellingOfALine) {
 }
 
 TEST(WorkloadFileTest, NamesWhatIsWrongWithALine) {
-  const std::string request = testing::WorkloadRequest({.name = "a"}).dump();
+  const std::string request = Line("a").Request().dump();
   auto error = [](const std::string& line) {
     auto job = ParseWorkloadLine(line, TestCatalogue());
     return job.ok() ? std::string("(accepted)") : job.status().message();
@@ -82,25 +81,24 @@ TEST(WorkloadFileTest, NamesWhatIsWrongWithALine) {
   EXPECT_THAT(error("{\"SubmitTime\": 1, \"Request\": " + request + ", \"Priority\": 3}"),
               StartsWith("unknown member 'Priority'"));
   // The request itself: the server's own messages, naming the member.
-  EXPECT_EQ(error(WorkloadLine({.name = "a", .instance_type = "ml.z9.huge"})),
+  EXPECT_EQ(error(Line("a").Type("ml.z9.huge").Text()),
             "Request: ResourceConfig.InstanceType 'ml.z9.huge' is not an instance type "
             "trainyard offers; valid types: ml.p3.2xlarge");
-  EXPECT_THAT(error(WorkloadLine({.name = "a", .spot = true, .max_runtime_seconds = 3600,
-                                  .max_wait_seconds = 60})),
+  EXPECT_THAT(error(Line("a").Spot().MaxRuntime(3600).MaxWait(60).Text()),
               StartsWith("Request: StoppingCondition.MaxWaitTimeInSeconds must be >="));
-  EXPECT_THAT(error(WorkloadLine({.name = "bad_name!"})), StartsWith("Request: TrainingJobName"));
+  EXPECT_THAT(error(Line("bad_name!").Text()), StartsWith("Request: TrainingJobName"));
   EXPECT_THAT(error("{\"SubmitTime\": 1, \"Request\": {\"TrainingJobName\": \"a\",}}"),
               StartsWith("Request: Request body is not valid JSON"));
 }
 
 TEST(WorkloadFileTest, ReportsEveryBadLineWithItsNumber) {
-  const std::string text = WorkloadLine({.name = "good-1"}) + "\n" +  // line 1
-                           "\n" +                                     // 2: blank, skipped
-                           "{not json\n" +                            // 3
-                           WorkloadLine({.name = "good-2", .submit_time = 7}) + "\n" +  // 4
-                           WorkloadLine({.name = "x", .instance_count = 0}) + "\n" +    // 5
-                           WorkloadLine({.name = "good-1"}) + "\n" +                    // 6
-                           "{\"SubmitTime\": 1}";  // 7, no final newline
+  const std::string text = Line("good-1").Text() + "\n" +       // line 1
+                           "\n" +                                // 2: blank, skipped
+                           "{not json\n" +                       // 3
+                           Line("good-2").At(7).Text() + "\n" +  // 4
+                           Line("x").Count(0).Text() + "\n" +    // 5
+                           Line("good-1").Text() + "\n" +        // 6
+                           "{\"SubmitTime\": 1}";                // 7, no final newline
   WorkloadFile file = Read(text);
   EXPECT_EQ(file.bad_lines, 4);
   ASSERT_EQ(file.errors.size(), 4);
@@ -131,7 +129,7 @@ TEST(WorkloadFileTest, ManyLinesKeepTheirOrderAndNumbers) {
   const int n = 10000;
   for (int i = 0; i < n; ++i) {
     text += i == 6000 ? std::string("bad\n")
-                      : WorkloadLine({.name = "job-" + std::to_string(i), .submit_time = 1.0 * i}) +
+                      : Line("job-" + std::to_string(i)).At(1.0 * i).Text() +
                             "\n";
   }
   WorkloadFile file = Read(text);
@@ -145,7 +143,7 @@ TEST(WorkloadFileTest, ManyLinesKeepTheirOrderAndNumbers) {
 }
 
 TEST(WorkloadFileTest, SubmissionOrderIsByTimeThenFileOrder) {
-  std::vector<WorkloadJob> jobs(5);
+  WorkloadJobs jobs(5);
   const double times[] = {30, 10, 30, 0, 10};
   for (size_t i = 0; i < 5; ++i) jobs[i].submit_time = times[i];
   EXPECT_THAT(SubmissionOrder(jobs), ElementsAre(3, 1, 4, 0, 2));

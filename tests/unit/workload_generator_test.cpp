@@ -62,7 +62,9 @@ TEST(WorkloadGeneratorTest, EveryLineIsAValidRequestInTimeOrder) {
     names.insert(job.spec.name);
     EXPECT_GE(job.submit_time, 0);
     EXPECT_LT(job.submit_time, 7 * 86400);
-    if (i > 0) EXPECT_GE(job.submit_time, file.jobs[i - 1].submit_time);
+    if (i > 0) {
+      EXPECT_GE(job.submit_time, file.jobs[i - 1].submit_time);
+    }
   }
   EXPECT_EQ(names.size(), n);
 }
@@ -88,7 +90,9 @@ TEST(WorkloadGeneratorTest, TheMixIsTheDocumentedOne) {
     types.insert(s.instance_type);
     shortest = std::min(shortest, s.workload.work_seconds);
     longest = std::max(longest, s.workload.work_seconds);
-    if (s.managed_spot) EXPECT_GE(*s.max_wait_seconds, s.max_runtime_seconds);
+    if (s.managed_spot) {
+      EXPECT_GE(*s.max_wait_seconds, s.max_runtime_seconds);
+    }
     EXPECT_TRUE(s.instance_count == 1 || s.instance_count == 2 || s.instance_count == 4 ||
                 s.instance_count == 8);
     // No gang larger than a quarter of its market's capacity.
