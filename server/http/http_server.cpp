@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -38,14 +37,13 @@ struct HttpServer::Impl {
         if (!acceptor.is_open()) return;
         return DoAccept();
       }
-      if (shutting_down.load()) {
-        boost::system::error_code ignored;
-        socket.close(ignored);
-        return;
-      }
       auto session = std::make_shared<Session>(std::move(socket), options, router);
       {
+        // Checked under the same lock Shutdown takes, so a connection is
+        // either registered before shutdown begins (and told to close) or
+        // refused: never left open and forgotten.
         std::lock_guard lock(sessions_mu);
+        if (shutting_down) return;  // the session closes its socket as it goes
         std::erase_if(sessions, [](const std::weak_ptr<Session>& s) { return s.expired(); });
         sessions.push_back(session);
       }
@@ -59,8 +57,8 @@ struct HttpServer::Impl {
   net::io_context ioc;
   tcp::acceptor acceptor;
   net::signal_set signals;
-  std::atomic<bool> shutting_down{false};
   std::mutex sessions_mu;
+  bool shutting_down = false;  // guarded by sessions_mu
   std::vector<std::weak_ptr<Session>> sessions;  // guarded by sessions_mu
 };
 
@@ -107,16 +105,21 @@ void HttpServer::Run() {
 }
 
 void HttpServer::Shutdown() {
-  if (impl_->shutting_down.exchange(true)) return;
+  std::vector<std::shared_ptr<Session>> open;
+  {
+    std::lock_guard lock(impl_->sessions_mu);
+    if (impl_->shutting_down) return;
+    impl_->shutting_down = true;
+    for (auto& weak : impl_->sessions) {
+      if (auto session = weak.lock()) open.push_back(std::move(session));
+    }
+  }
   net::post(impl_->acceptor.get_executor(), [this] {
     boost::system::error_code ec;
     impl_->acceptor.close(ec);
     impl_->signals.cancel(ec);
   });
-  std::lock_guard lock(impl_->sessions_mu);
-  for (auto& weak : impl_->sessions) {
-    if (auto session = weak.lock()) session->BeginShutdown();
-  }
+  for (auto& session : open) session->BeginShutdown();
 }
 
 }  // namespace trainyard

@@ -48,31 +48,60 @@ void Session::Start() {
 
 void Session::BeginShutdown() {
   net::post(stream_.get_executor(), [self = shared_from_this()] {
-    self->read_closed_ = true;
-    // A request whose first bytes have arrived is in flight: let it finish
-    // (the idle timeout still bounds a client that stalls).
-    beast::error_code ignored;
-    const bool receiving =
-        self->reading_ && ((self->parser_ && self->parser_->got_some()) ||
-                           self->buffer_.size() > 0 ||
-                           self->stream_.socket().available(ignored) > 0);
-    if (self->slots_.empty() && !receiving) return self->Close();
-    if (receiving) {
-      self->shutdown_timer_.expires_after(kShutdownGrace);
-      self->shutdown_timer_.async_wait([self](beast::error_code ec) {
-        if (!ec && self->reading_) self->Close();
-      });
+    self->shutting_down_ = true;
+    if (!self->reading_) {
+      // Between requests: one is being handled or its response written.
+      // DoRead decides, once it is out, whether another has begun arriving.
+      if (self->slots_.empty() && !self->writing_) self->Close();
       return;
     }
+    // A request whose first bytes have arrived is in flight: let it finish,
+    // within a grace, and read nothing after it. Bytes a client sent just
+    // before the signal may still be on their way through the loopback or
+    // network stack, so an idle-looking connection gets a short drain first.
+    self->read_closed_ = true;
+    if (self->RequestArriving()) {
+      self->grace_extended_ = true;
+      return self->ArmShutdownGrace(kShutdownGrace);
+    }
+    self->ArmShutdownGrace(kShutdownDrain);
+  });
+}
+
+bool Session::RequestArriving() {
+  beast::error_code ignored;
+  return (reading_ && parser_ && parser_->got_some()) || buffer_.size() > 0 ||
+         stream_.socket().available(ignored) > 0;
+}
+
+void Session::ArmShutdownGrace(std::chrono::milliseconds grace) {
+  shutdown_timer_.expires_after(grace);
+  shutdown_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || !self->reading_) return;
+    if (self->RequestArriving()) {
+      // It started arriving during the drain: give it the full grace once;
+      // still unfinished after that, the client has stalled.
+      if (self->grace_extended_) return self->Close();
+      self->grace_extended_ = true;
+      return self->ArmShutdownGrace(kShutdownGrace);
+    }
+    if (self->slots_.empty()) return self->Close();
     // Busy: stop reading but let the pending responses go out first.
-    beast::error_code ec;
-    self->stream_.socket().shutdown(net::socket_base::shutdown_receive, ec);
+    beast::error_code ignored;
+    self->stream_.socket().shutdown(net::socket_base::shutdown_receive, ignored);
   });
 }
 
 void Session::DoRead() {
   if (read_closed_ || closed_ || reading_) return;
   if (slots_.size() >= options_.pipeline_limit) return;  // resumed by OnWrite
+  if (shutting_down_) {
+    // Finish a request the client has started sending, or sends within the
+    // drain; begin no new one after it.
+    read_closed_ = true;
+    grace_extended_ = RequestArriving();
+    ArmShutdownGrace(grace_extended_ ? kShutdownGrace : kShutdownDrain);
+  }
   parser_.emplace();
   parser_->body_limit(options_.max_body_bytes);
   parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
@@ -199,7 +228,7 @@ void Session::OnWrite(bool close, beast::error_code ec, size_t) {
   if (ec) return Close();
   slots_.pop_front();
   ++front_id_;
-  if (close || (read_closed_ && slots_.empty())) return Close();
+  if (close || (read_closed_ && slots_.empty() && !reading_)) return Close();
   MaybeWrite();
   DoRead();  // resumes reading if the pipeline limit had paused it
 }

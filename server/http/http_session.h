@@ -38,6 +38,10 @@ class Session : public std::enable_shared_from_this<Session> {
   };
 
   void DoRead();
+  // True when bytes of a next request have arrived (parsed or still queued).
+  bool RequestArriving();
+  // Closes a connection still reading when `grace` runs out (see .cpp).
+  void ArmShutdownGrace(std::chrono::milliseconds grace);
   void OnRead(beast::error_code ec, size_t bytes);
   void Enqueue(http::request<http::string_body> request);
   void DispatchNext();
@@ -48,7 +52,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void Close();
 
   // How long a request still arriving at shutdown may take to finish.
-  static constexpr std::chrono::seconds kShutdownGrace{3};
+  static constexpr std::chrono::milliseconds kShutdownGrace{3000};
+  // How long an idle connection waits at shutdown for a request already sent.
+  static constexpr std::chrono::milliseconds kShutdownDrain{250};
 
   beast::tcp_stream stream_;
   net::steady_timer shutdown_timer_;
@@ -73,6 +79,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool reading_ = false;
   bool writing_ = false;
   bool read_closed_ = false;  // no more requests will be read
+  bool shutting_down_ = false;
+  bool grace_extended_ = false;  // the full grace has been given once
   bool closed_ = false;
 };
 
