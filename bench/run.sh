@@ -119,6 +119,17 @@ EOF
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   pids=()
+
+  # Every create answered 2xx must be on disk (wrk may also have left a few
+  # in flight at the end, which the server finished: stored >= answered).
+  answered=$(( $(grep -oP '\d+(?= requests in)' "$out/wrk-create-trainyard.txt" || echo 0) -
+               $(grep -oP 'Non-2xx or 3xx responses: \K\d+' "$out/wrk-create-trainyard.txt" || echo 0) ))
+  if command -v sqlite3 >/dev/null; then
+    stored=$(sqlite3 "$tmp/trainyard.db" 'SELECT count(*) FROM jobs')
+    echo "durability: $stored jobs stored; 100 seeded + $answered creates answered 2xx" |
+      tee "$out/create-durability.txt"
+    (( stored >= answered + 100 )) || echo "bench: WARNING: fewer jobs stored than creates answered" >&2
+  fi
 fi
 
 # ---------------------------------------------------------------- 3. simulate
