@@ -1,6 +1,7 @@
 #include "api/admin_routes.h"
 
 #include "api/errors.h"
+#include "api/job_json.h"
 #include "api/job_name.h"
 #include "api/json_body.h"
 
@@ -95,15 +96,10 @@ void UpdatePool(EngineControl& engine, const ApiRequest& request, const std::str
 }
 
 void FailJob(EngineControl& engine, const std::string& name, Respond respond) {
-  if (!IsValidTrainingJobName(name)) {
-    return respond(ErrorResponse(Status::Validation(
-        "TrainingJobName '" + name + "' must match ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")));
-  }
+  if (Status s = CheckTrainingJobName(name); !s.ok()) return respond(ErrorResponse(s));
   engine.FailJob(name, [respond](Result<TrainingJob> job) {
     if (!job.ok()) return respond(ErrorResponse(job.status()));
-    respond(JsonResponse(200, {{"TrainingJobArn", job->arn},
-                               {"TrainingJobStatus", ToString(job->status)},
-                               {"SecondaryStatus", ToString(job->secondary_status)}}));
+    respond(JsonResponse(200, JobStateJson(*job)));
   });
 }
 

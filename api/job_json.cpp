@@ -29,6 +29,12 @@ std::string TrainingJobArn(const ArnScope& scope, const std::string& name) {
   return "arn:aws:sagemaker:" + scope.region + ":" + scope.account_id + ":training-job/" + name;
 }
 
+json JobStateJson(const TrainingJob& job) {
+  return {{"TrainingJobArn", job.arn},
+          {"TrainingJobStatus", ToString(job.status)},
+          {"SecondaryStatus", ToString(job.secondary_status)}};
+}
+
 json CostSummaryJson(const CostSummary& c) {
   return {{"Market", ToString(c.market)},
           {"InstanceType", c.instance_type},

@@ -23,6 +23,9 @@ std::string TrainingJobArn(const ArnScope& scope, const std::string& name);
 // `upload_seconds` feed the CostSummary; without a pool it is left out.
 nlohmann::json DescribeTrainingJobJson(const TrainingJob& job, const InstancePool* pool,
                                        double upload_seconds);
+// {TrainingJobArn, TrainingJobStatus, SecondaryStatus}: the answer to a
+// command that changes a job's state (stop, injected failure).
+nlohmann::json JobStateJson(const TrainingJob& job);
 nlohmann::json CostSummaryJson(const CostSummary& summary);
 nlohmann::json AttemptJson(const Attempt& attempt);
 nlohmann::json TrainingJobSummaryJson(const JobSummary& summary);

@@ -16,4 +16,10 @@ bool IsValidTrainingJobName(std::string_view name) {
   return true;
 }
 
+Status CheckTrainingJobName(std::string_view name) {
+  if (IsValidTrainingJobName(name)) return Status::Ok();
+  return Status::Validation("TrainingJobName '" + std::string(name) +
+                            "' must match ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$");
+}
+
 }  // namespace trainyard::api

@@ -4,8 +4,14 @@
 
 #include <string_view>
 
+#include "trainyard/status.h"
+
 namespace trainyard::api {
 
 bool IsValidTrainingJobName(std::string_view name);
+
+// Validation naming the rule when `name` breaks it; OK otherwise. A name in
+// a path is checked before lookup, so a malformed one is a 400, not a 404.
+Status CheckTrainingJobName(std::string_view name);
 
 }  // namespace trainyard::api

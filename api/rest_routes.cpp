@@ -14,21 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-// A job name in a path must follow the TrainingJobName rule before it is
-// looked up, so a malformed name is a 400 rather than a confusing 404.
-std::optional<ApiResponse> CheckPathName(const std::string& name) {
-  if (IsValidTrainingJobName(name)) return std::nullopt;
-  return ErrorResponse(400, "ValidationException",
-                       "TrainingJobName '" + name +
-                           "' must match ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$");
-}
-
-json StopResultJson(const TrainingJob& job) {
-  return {{"TrainingJobArn", job.arn},
-          {"TrainingJobStatus", ToString(job.status)},
-          {"SecondaryStatus", ToString(job.secondary_status)}};
-}
-
 void CreateTrainingJob(const RestContext& ctx, const ApiRequest& request, Respond respond) {
   const std::string& content_type = request.Header("content-type");
   if (!IsJsonContentType(content_type)) return respond(UnsupportedMediaType(content_type));
@@ -48,7 +33,7 @@ void CreateTrainingJob(const RestContext& ctx, const ApiRequest& request, Respon
 }
 
 void DescribeTrainingJob(const RestContext& ctx, const std::string& name, Respond respond) {
-  if (auto bad = CheckPathName(name)) return respond(std::move(*bad));
+  if (Status s = CheckTrainingJobName(name); !s.ok()) return respond(ErrorResponse(s));
   auto job = ctx.jobs->DescribeJob(name);
   if (!job.ok()) return respond(ErrorResponse(job.status()));
   const InstancePool* pool = ctx.catalogue->Find(job->spec.instance_type);
@@ -73,10 +58,10 @@ void StopTrainingJob(const RestContext& ctx, const ApiRequest& request, const st
   if (!request.body.empty() && !IsJsonContentType(request.Header("content-type"))) {
     return respond(UnsupportedMediaType(request.Header("content-type")));
   }
-  if (auto bad = CheckPathName(name)) return respond(std::move(*bad));
+  if (Status s = CheckTrainingJobName(name); !s.ok()) return respond(ErrorResponse(s));
   ctx.jobs->StopJob(name, [respond](Result<TrainingJob> stopped) {
     if (!stopped.ok()) return respond(ErrorResponse(stopped.status()));
-    respond(JsonResponse(200, StopResultJson(*stopped)));
+    respond(JsonResponse(200, JobStateJson(*stopped)));
   });
 }
 
