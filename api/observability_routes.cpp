@@ -35,6 +35,7 @@ void DefineEngineMetrics(MetricsRegistry& m) {
   m.DefineCounter("trainyard_net_savings_dollars_total", "On-demand equivalent minus actual cost of finished jobs.");
   m.DefineGauge("trainyard_engine_queue_depth", "Commands waiting for the engine thread.");
   m.DefineGauge("trainyard_engine_pending_events", "Simulated events scheduled.");
+  m.DefineGauge("trainyard_event_followers", "Open job event streams (GET .../events?follow=true).");
   m.DefineGauge("trainyard_virtual_time_seconds", "The engine's virtual time, epoch seconds.");
 }
 
@@ -56,6 +57,7 @@ void Snapshot(MetricsRegistry& m, const EngineStats& stats,
   m.Set("trainyard_net_savings_dollars_total", {}, stats.net_savings);
   m.Set("trainyard_engine_queue_depth", {}, static_cast<double>(stats.queue_depth));
   m.Set("trainyard_engine_pending_events", {}, static_cast<double>(stats.pending_events));
+  m.Set("trainyard_event_followers", {}, static_cast<double>(stats.event_followers));
   m.Set("trainyard_virtual_time_seconds", {}, stats.virtual_now);
   for (const PoolStatus& p : pools) {
     const std::string& type = p.instance_type;

@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
       ->envname("TRAINYARD_MAX_BODY_BYTES")->check(CLI::Range(size_t{1}, size_t{1} << 30))->capture_default_str();
   serve_cmd->add_option("--idle-timeout", serve.idle_timeout_seconds, "seconds a connection may stay idle or stall mid-request")
       ->envname("TRAINYARD_IDLE_TIMEOUT")->check(CLI::Range(0.05, 86400.0))->capture_default_str();
+  serve_cmd->add_option("--heartbeat", serve.heartbeat_seconds, "seconds of silence before an event stream gets a heartbeat comment")
+      ->envname("TRAINYARD_HEARTBEAT")->check(CLI::Range(0.05, 3600.0))->capture_default_str();
   serve_cmd->add_option("--threads", serve.threads, "HTTP I/O threads")
       ->envname("TRAINYARD_THREADS")->check(CLI::Range(1, 64))->capture_default_str();
   serve_cmd->add_option("--region", serve.region, "region used in ARNs")

@@ -10,6 +10,7 @@
 #include "api/cost_report_routes.h"
 #include "api/aws_json_protocol.h"
 #include "api/credentials_file.h"
+#include "api/event_routes.h"
 #include "api/observability_routes.h"
 #include "api/rest_routes.h"
 #include "api/router.h"
@@ -126,6 +127,7 @@ int RunServe(const ServeOptions& options) {
     spdlog::info("SigV4 authentication on: {} access key(s) from {}, scope {}/sagemaker",
                  (*verifier)->key_count(), options.credentials_file, options.region);
   }
+  api::AddEventRoutes(router, engine);
   api::AddAdminRoutes(router, engine);
   api::AddCostReportRoute(router, engine, *catalogue, simulation.upload_seconds);
   api::MetricsRegistry metrics;
@@ -138,6 +140,8 @@ int RunServe(const ServeOptions& options) {
   http.max_body_bytes = options.max_body_bytes;
   http.idle_timeout = std::chrono::milliseconds(static_cast<int64_t>(options.idle_timeout_seconds * 1000));
   http.threads = options.threads;
+  http.stream_heartbeat =
+      std::chrono::milliseconds(static_cast<int64_t>(options.heartbeat_seconds * 1000));
   auto server = std::make_unique<HttpServer>(http, router);
   if (Status s = server->Start(); !s.ok()) return Fail(s);
 

@@ -16,6 +16,7 @@ struct ServeOptions {
   std::string log_format = "text";
   size_t max_body_bytes = 1 << 20;
   double idle_timeout_seconds = 60;
+  double heartbeat_seconds = 15;  // SSE comment after this much silence on an event stream
   int threads = 2;
   uint64_t seed = 1;
   std::string capacity_file;   // empty: the built-in catalogue

@@ -34,6 +34,7 @@ struct EngineStats {
   double net_savings = 0;
   size_t queue_depth = 0;     // commands waiting for the engine thread
   size_t pending_events = 0;  // simulated events scheduled
+  size_t event_followers = 0;  // open job event streams
   double virtual_now = 0;
   bool running = false;
   std::string last_commit_error;  // empty when the last commit succeeded

@@ -10,6 +10,12 @@ namespace {
 
 Status ShuttingDown() { return Status::Unavailable("trainyard is shutting down"); }
 
+// The server keeps every job's history.
+SimulationOptions Recording(SimulationOptions options) {
+  options.record_events = true;
+  return options;
+}
+
 // Commands carry their completion in a shared_ptr so that the same callable
 // can go either to the engine queue or, when shutting down, straight back.
 template <typename Done>
@@ -21,7 +27,10 @@ std::shared_ptr<Done> Share(Done done) {
 
 Engine::Engine(JobStore& store, trainyard::Clock& clock, Catalogue catalogue,
                SimulationOptions options)
-    : store_(store), clock_(clock), catalogue_(catalogue), sim_(std::move(catalogue), options, clock.Now()) {}
+    : store_(store),
+      clock_(clock),
+      catalogue_(catalogue),
+      sim_(std::move(catalogue), Recording(options), clock.Now()) {}
 
 Engine::~Engine() { Shutdown(); }
 
@@ -30,6 +39,9 @@ Status Engine::Start() {
   if (!unfinished.ok()) return unfinished.status();
   auto saved = store_.LoadVirtualTime();
   if (!saved.ok()) return saved.status();
+  auto last_event = store_.LastEventId();
+  if (!last_event.ok()) return last_event.status();
+  next_event_id_ = *last_event + 1;
   const size_t count = unfinished->size();
   // The jobs were saved with every event up to the saved time run; the
   // simulation recomputes their futures from there, then catches up.
@@ -54,6 +66,7 @@ void Engine::Shutdown() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  feed_.Close();  // followers still attached end their streams
   std::lock_guard lock(mu_);
   running_ = false;
 }
@@ -123,17 +136,25 @@ void Engine::CatchUpWithClock() {
 void Engine::CommitBurst() {
   std::vector<std::string> taken = sim_.TakeChanged();
   unsaved_.insert(taken.begin(), taken.end());
+  // Numbered here, in the order they happened; kept with their numbers
+  // until durable, so a failed commit retries the same ids.
+  for (JobEvent& event : sim_.TakeEvents()) {
+    event.id = next_event_id_++;
+    unsaved_events_.push_back(std::move(event));
+  }
   Status commit;
   const bool time_moved = sim_.Now() != saved_time_;
   // A real clock's time is saved with job changes only: saving it alone
   // would cost an fsync per wake-up for nothing a restart needs.
-  if (!unsaved_.empty() || !detached_.empty() || (clock_.IsManual() && time_moved) || force_save_) {
+  if (!unsaved_.empty() || !detached_.empty() || !unsaved_events_.empty() ||
+      (clock_.IsManual() && time_moved) || force_save_) {
     force_save_ = false;
     StoreBatch batch;
     batch.jobs.reserve(unsaved_.size() + detached_.size());
     for (const auto& name : unsaved_) batch.jobs.push_back(sim_.Find(name));
     for (const auto& [name, job] : detached_) batch.jobs.push_back(&job);
     batch.retagged = retagged_;
+    batch.events = unsaved_events_;
     batch.virtual_time = sim_.Now();
     commit = store_.Save(batch);
     if (!commit.ok()) {
@@ -148,6 +169,16 @@ void Engine::CommitBurst() {
     stats_.last_commit_error = commit.ok() ? "" : commit.message();
     stats_.pending_events = sim_.PendingEvents();
   }
+  if (commit.ok()) {
+    // Counted and published before any reply goes out, so a client told of
+    // a change sees it in /metrics and on its event stream too.
+    for (const auto& name : unsaved_) {
+      const TrainingJob* job = sim_.Find(name);
+      if (job != nullptr && IsTerminal(job->status)) CountFinished(*job);
+    }
+    if (!unsaved_events_.empty()) feed_.Publish(unsaved_events_);
+    unsaved_events_.clear();
+  }
   std::vector<Reply> replies;
   replies.swap(replies_);
   for (auto& reply : replies) reply(commit);
@@ -156,11 +187,7 @@ void Engine::CommitBurst() {
   retagged_.clear();
   detached_.clear();
   // Finished jobs leave memory once durable; the store answers for them.
-  for (const auto& name : unsaved_) {
-    const TrainingJob* job = sim_.Find(name);
-    if (job != nullptr && IsTerminal(job->status)) CountFinished(*job);
-    sim_.Forget(name);
-  }
+  for (const auto& name : unsaved_) sim_.Forget(name);
   unsaved_.clear();
 }
 
@@ -258,6 +285,17 @@ void Engine::ApplyTagEdit(const std::string& name, TagEdit change, JobDone done)
 }
 
 Result<JobPage> Engine::ListJobs(const JobQuery& query) { return store_.ListJobs(query); }
+
+// --- JobHistory -------------------------------------------------------------
+
+Result<JobEventPage> Engine::ListEvents(std::string_view name, int64_t after_id, int limit) {
+  return store_.ListEvents(name, after_id, limit);
+}
+
+std::shared_ptr<EventSubscription> Engine::FollowEvents(const std::string& name,
+                                                        std::function<void()> wake) {
+  return feed_.Subscribe(name, std::move(wake));
+}
 
 Result<std::map<JobStatus, int64_t>> Engine::CountJobsByStatus() {
   return store_.CountJobsByStatus();
@@ -406,6 +444,7 @@ EngineStats Engine::Stats() const {
     out = stats_;
   }
   out.queue_depth = QueueDepth();
+  out.event_followers = feed_.Followers();
   out.running = Running();
   out.virtual_now = clock_.Now();
   return out;

@@ -25,12 +25,14 @@
 #include "server/engine/simulation.h"
 #include "trainyard/clock.h"
 #include "trainyard/engine_control.h"
+#include "trainyard/event_feed.h"
+#include "trainyard/job_history.h"
 #include "trainyard/job_service.h"
 #include "trainyard/job_store.h"
 
 namespace trainyard {
 
-class Engine final : public JobService, public EngineControl {
+class Engine final : public JobService, public EngineControl, public JobHistory {
  public:
   // REQUIRES: store and clock outlive the engine.
   Engine(JobStore& store, trainyard::Clock& clock, Catalogue catalogue, SimulationOptions options);
@@ -52,6 +54,12 @@ class Engine final : public JobService, public EngineControl {
   Result<TrainingJob> DescribeJob(std::string_view name) override;
   Result<JobPage> ListJobs(const JobQuery& query) override;
   Result<std::map<JobStatus, int64_t>> CountJobsByStatus() override;
+
+  // JobHistory: events are published to followers once durable.
+  Result<JobEventPage> ListEvents(std::string_view name, int64_t after_id, int limit) override;
+  std::shared_ptr<EventSubscription> FollowEvents(const std::string& name,
+                                                  std::function<void()> wake) override;
+  size_t Followers() const { return feed_.Followers(); }
 
   // EngineControl
   void AdvanceClock(double seconds, std::function<void(Result<double>)> done) override;
@@ -110,11 +118,15 @@ class Engine final : public JobService, public EngineControl {
   std::set<std::string> retagged_;  // of those, jobs whose tags changed
   // Finished jobs changed this burst (tags); the simulation no longer holds them.
   std::map<std::string, TrainingJob> detached_;
-  double saved_time_ = 0;
+  double saved_time_ = 0;  // the virtual time last written to the store
   bool force_save_ = false;  // a Ping wants a write even with nothing changed
+  int64_t next_event_id_ = 1;
+  std::vector<JobEvent> unsaved_events_;  // numbered, not yet durable
+
+  EventFeed feed_;  // thread-safe
 
   mutable std::mutex stats_mu_;
-  EngineStats stats_;  // guarded by stats_mu_ (counters and last commit only)  // the virtual time last written to the store
+  EngineStats stats_;  // guarded by stats_mu_ (counters and last commit only)
 };
 
 }  // namespace trainyard

@@ -1,5 +1,7 @@
 #include "trainyard/job.h"
 
+#include "trainyard/job_event.h"
+
 #include <array>
 
 namespace trainyard {
@@ -56,8 +58,21 @@ constexpr std::array<std::pair<Market, std::string_view>, 2> kMarkets{{
     {Market::kSpot, "Spot"},
 }};
 
+constexpr std::array<std::pair<JobEventType, std::string_view>, 8> kEventTypes{{
+    {JobEventType::kStatusChange, "StatusChange"},
+    {JobEventType::kPlacement, "Placement"},
+    {JobEventType::kCheckpoint, "Checkpoint"},
+    {JobEventType::kInterruptionNotice, "InterruptionNotice"},
+    {JobEventType::kReclaim, "Reclaim"},
+    {JobEventType::kRetry, "Retry"},
+    {JobEventType::kLimitReached, "LimitReached"},
+    {JobEventType::kFallback, "Fallback"},
+}};
+
 }  // namespace
 
+std::string_view ToString(JobEventType t) { return Name(kEventTypes, t); }
+std::optional<JobEventType> ParseJobEventType(std::string_view s) { return Lookup(kEventTypes, s); }
 std::string_view ToString(JobStatus s) { return Name(kJobStatuses, s); }
 std::string_view ToString(SecondaryStatus s) { return Name(kSecondaryStatuses, s); }
 std::string_view ToString(TrainingInputMode m) { return Name(kInputModes, m); }

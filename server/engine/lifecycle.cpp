@@ -71,6 +71,40 @@ void Simulation::AddTransition(TrainingJob& job, SecondaryStatus status, std::st
   job.secondary_status = status;
   job.run.phase_start = now_;
   Touch(job);
+  if (options_.record_events) {
+    Record(job, JobEventType::kStatusChange, job.transitions.back().message);
+  }
+}
+
+void Simulation::Record(const TrainingJob& job, JobEventType type, std::string message,
+                        std::optional<double> progress) {
+  if (!options_.record_events) return;
+  JobEvent event;
+  event.job_name = job.spec.name;
+  event.time = now_;
+  event.type = type;
+  event.status = job.status;
+  event.secondary_status = job.secondary_status;
+  if (!job.attempts.empty()) event.attempt = job.attempts.back().number;
+  if (!job.attempts.empty() &&
+      (type == JobEventType::kPlacement || type == JobEventType::kInterruptionNotice ||
+       type == JobEventType::kReclaim)) {
+    event.market = job.attempts.back().market;
+    event.instance_type = job.spec.instance_type;
+    event.instance_count = job.spec.instance_count;
+  }
+  event.progress_seconds = progress;
+  event.message = std::move(message);
+  recorded_.push_back(std::move(event));
+}
+
+void Simulation::SaveCheckpoint(TrainingJob& job, double progress, std::string_view why) {
+  if (progress <= job.checkpointed_seconds) return;
+  job.checkpointed_seconds = progress;
+  Record(job, JobEventType::kCheckpoint,
+         "Checkpoint saved at " + Seconds(progress) + " of " +
+             Seconds(job.spec.workload.work_seconds) + std::string(why),
+         progress);
 }
 
 void Simulation::WaitFor(TrainingJob& job, std::string message) {
@@ -86,6 +120,10 @@ void Simulation::Place(TrainingJob& job) {
   pool.Waiting(market).erase({job.creation_time, job.spec.name});
   pool.Take(market, job.spec.instance_count);
   BeginAttempt(job, market, job.run.phase_progress);
+  Record(job, JobEventType::kPlacement,
+         "Attempt " + std::to_string(job.attempts.back().number) + " placed on " +
+             DescribeInstances(job, market),
+         job.run.phase_progress);
   EnterPhase(job, SecondaryStatus::kStarting, job.run.phase_progress,
              "Launching " + DescribeInstances(job, market));
 }
@@ -182,8 +220,12 @@ void Simulation::GiveNotice(TrainingJob& job) {
   Accrue(job);
   job.run.reclaim_time = now_ + options_.notice_seconds;
   job.run.notice_time.reset();
+  Record(job, JobEventType::kInterruptionNotice,
+         "Spot interruption notice: the instances are reclaimed in " +
+             Seconds(options_.notice_seconds),
+         Progress(job));
   if (job.spec.checkpointing && job.spec.workload.checkpoint_on_notice) {
-    job.checkpointed_seconds = std::max(job.checkpointed_seconds, Progress(job));
+    SaveCheckpoint(job, Progress(job), " on the interruption notice");
   }
   Touch(job);
 }
@@ -200,6 +242,10 @@ void Simulation::Reclaim(TrainingJob& job) {
   ++pool.interruptions;
   ++job.interruptions;
   job.lost_training_seconds += lost;
+  Record(job, JobEventType::kReclaim,
+         "Spot instances reclaimed after " + Seconds(progress) + " of training; " +
+             Seconds(lost) + " of it lost",
+         progress);
   const std::string work = Seconds(job.spec.workload.work_seconds);
   std::string message = "Spot capacity reclaimed after " + Seconds(progress) + " of " + work +
                         " of training; ";
@@ -215,9 +261,7 @@ void Simulation::BeginStop(TrainingJob& job, SecondaryStatus outcome, std::strin
   Accrue(job);
   const double progress = Progress(job);
   // SIGTERM: the algorithm saves its work before the grace runs out.
-  if (job.spec.checkpointing) {
-    job.checkpointed_seconds = std::max(job.checkpointed_seconds, progress);
-  }
+  if (job.spec.checkpointing) SaveCheckpoint(job, progress, " on SIGTERM");
   job.run.stop_billed = InstancesUp(job);
   job.run.stop_outcome = outcome;
   job.run.notice_time.reset();
@@ -256,6 +300,11 @@ void Simulation::Fail(TrainingJob& job, double progress) {
     job.lost_training_seconds += std::max(0.0, progress - resume);
     BeginAttempt(job, market, resume);
     job.run.reclaim_time = reclaim;  // same instances: a notice given still stands
+    Record(job, JobEventType::kRetry,
+           "Retry " + std::to_string(failed) + " of " + std::to_string(retries) +
+               " after an internal error in attempt " + std::to_string(number) +
+               ", on the same instances",
+           progress);
     EnterPhase(job, SecondaryStatus::kStarting, resume,
                "Internal error in attempt " + std::to_string(number) + " after " +
                    Seconds(progress) + " of training; retry " + std::to_string(failed) + " of " +
@@ -272,6 +321,9 @@ void Simulation::FallBack(TrainingJob& job) {
   PoolState& pool = PoolOf(job);
   pool.spot_waiting.erase({job.creation_time, job.spec.name});
   job.run.on_demand_fallback = true;
+  Record(job, JobEventType::kFallback,
+         "Moved to the on-demand queue: spot capacity could not finish before "
+         "MaxWaitTimeInSeconds");
   // The wait goes on (waiting_since stays): only the queue changes.
   AddTransition(job, SecondaryStatus::kPending,
                 "Falling back to on-demand: spot capacity could not finish before "
@@ -293,9 +345,9 @@ void Simulation::EndAttempt(TrainingJob& job, std::string_view outcome, double p
 
 void Simulation::Finish(TrainingJob& job, JobStatus status, SecondaryStatus secondary,
                         std::string message) {
+  job.status = status;  // before the transition, so its event shows the end
   AddTransition(job, secondary, std::move(message));
   job.transitions.back().end_time = now_;
-  job.status = status;
   if (job.training_start_time) job.training_end_time = now_;
 }
 

@@ -218,6 +218,12 @@ std::vector<std::string> Simulation::TakeChanged() {
   return names;
 }
 
+std::vector<JobEvent> Simulation::TakeEvents() {
+  std::vector<JobEvent> events;
+  events.swap(recorded_);
+  return events;
+}
+
 void Simulation::Forget(std::string_view name) {
   auto it = jobs_.find(name);
   if (it == jobs_.end() || !IsTerminal(it->second.status)) return;

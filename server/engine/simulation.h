@@ -66,6 +66,7 @@
 #include "server/engine/random.h"
 #include "trainyard/catalogue.h"
 #include "trainyard/job.h"
+#include "trainyard/job_event.h"
 #include "trainyard/status.h"
 
 namespace trainyard {
@@ -78,6 +79,9 @@ struct SimulationOptions {
   double market_tick_seconds = 3600;
   bool market_moves = true;        // false: capacity and prices stay at the catalogue's
   double starvation_guard_seconds = 600;  // see scheduler.h
+  // Keep a JobEvent for everything that happens (TakeEvents). The server
+  // does; `trainyard simulate` needs only the jobs and skips the cost.
+  bool record_events = false;
 };
 
 class Simulation {
@@ -129,6 +133,9 @@ class Simulation {
   std::vector<std::string> TakeChanged();
   // Drops a finished job (the caller has persisted it). Unfinished: no-op.
   void Forget(std::string_view name);
+  // What happened since the last call, in the order it happened; ids are 0
+  // (the caller numbers them). Empty unless options.record_events.
+  std::vector<JobEvent> TakeEvents();
 
   std::vector<PoolStatus> Pools() const;
   // The catalogue with UpdatePool's changes, for the next process to start from.
@@ -192,6 +199,11 @@ class Simulation {
   void Finish(TrainingJob& job, JobStatus status, SecondaryStatus secondary,
               std::string message);
   void AddTransition(TrainingJob& job, SecondaryStatus status, std::string message);
+  // Appends a JobEvent of the job's state now, when recording.
+  void Record(const TrainingJob& job, JobEventType type, std::string message,
+              std::optional<double> progress = std::nullopt);
+  // Raises the job's checkpoint to `progress`, recording it when it moved.
+  void SaveCheckpoint(TrainingJob& job, double progress, std::string_view why);
   void Accrue(TrainingJob& job);
   double Progress(const TrainingJob& job) const;
   double ResumePoint(const TrainingJob& job) const;
@@ -208,6 +220,7 @@ class Simulation {
   std::map<std::string, TrainingJob, std::less<>> jobs_;
   std::set<std::string, std::less<>> changed_;  // since TakeChanged
   std::set<std::string, std::less<>> touched_;  // since the last reschedule
+  std::vector<JobEvent> recorded_;              // since TakeEvents
 };
 
 }  // namespace trainyard

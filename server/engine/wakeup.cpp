@@ -92,13 +92,17 @@ void Simulation::HandleWakeup(TrainingJob& job, const Wakeup& wakeup) {
       return EndPhase(job);
     case WakeKind::kCheckpoint:
       Accrue(job);
-      job.checkpointed_seconds = std::max(job.checkpointed_seconds, wakeup.progress);
+      SaveCheckpoint(job, wakeup.progress, "");
       return Touch(job);
     case WakeKind::kFailure:
       return Fail(job, wakeup.progress);
     case WakeKind::kReclaim:
       return Reclaim(job);
     case WakeKind::kRuntimeLimit:
+      Record(job, JobEventType::kLimitReached,
+             "MaxRuntimeInSeconds (" +
+                 FormatQuantity(static_cast<double>(job.spec.max_runtime_seconds)) +
+                 " s of up time) reached");
       return BeginStop(
           job, SecondaryStatus::kMaxRuntimeExceeded,
           "MaxRuntimeInSeconds (" +
@@ -108,6 +112,7 @@ void Simulation::HandleWakeup(TrainingJob& job, const Wakeup& wakeup) {
       const std::string limit =
           "MaxWaitTimeInSeconds (" +
           FormatQuantity(static_cast<double>(*job.spec.max_wait_seconds)) + " s) reached";
+      Record(job, JobEventType::kLimitReached, limit);
       if (IsRunning(job)) {
         return BeginStop(job, SecondaryStatus::kMaxWaitTimeExceeded, limit + ": stopping");
       }

@@ -27,6 +27,9 @@ struct HttpServerOptions {
   // Pipelined requests read ahead of their responses, per connection; past
   // this, reading pauses until responses drain.
   size_t pipeline_limit = 8;
+  // A streamed response (Server-Sent Events) silent this long gets the
+  // stream's heartbeat, so proxies keep it open and a gone client is noticed.
+  std::chrono::milliseconds stream_heartbeat{15'000};
 };
 
 class HttpServer {

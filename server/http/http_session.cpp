@@ -38,6 +38,7 @@ Session::Session(net::ip::tcp::socket socket, const HttpServerOptions& options,
                  const api::Router& router)
     : stream_(std::move(socket)),
       shutdown_timer_(stream_.get_executor()),
+      heartbeat_timer_(stream_.get_executor()),
       options_(options),
       router_(router) {}
 
@@ -49,6 +50,7 @@ void Session::Start() {
 void Session::BeginShutdown() {
   net::post(stream_.get_executor(), [self = shared_from_this()] {
     self->shutting_down_ = true;
+    if (self->stream_body_) return self->EndStream();
     if (!self->reading_) {
       // Between requests: one is being handled or its response written.
       // DoRead decides, once it is out, whether another has begun arriving.
@@ -173,6 +175,20 @@ void Session::DispatchNext() {
                    net::post(self->stream_.get_executor(),
                              [self, id, version, keep_alive, guard,
                               api_response = std::move(api_response)]() mutable {
+                               if (api_response.stream) {
+                                 StreamHeader header{static_cast<http::status>(api_response.status),
+                                                     version};
+                                 header.set(http::field::server, "trainyard");
+                                 header.set(http::field::content_type, api_response.content_type);
+                                 for (auto& [name, value] : api_response.headers) {
+                                   header.set(name, value);
+                                 }
+                                 self->handling_ = false;
+                                 self->FillStream(id, std::move(header),
+                                                  std::move(api_response.stream));
+                                 guard.reset();
+                                 return;
+                               }
                                Response response{static_cast<http::status>(api_response.status),
                                                  version};
                                response.set(http::field::server, "trainyard");
@@ -198,6 +214,21 @@ void Session::Fill(uint64_t id, Response response) {
   MaybeWrite();
 }
 
+void Session::FillStream(uint64_t id, StreamHeader header,
+                         std::shared_ptr<api::ResponseStream> stream) {
+  if (closed_ || id < front_id_) return;
+  // Nothing is read after a stream: it lasts until the job ends, and the
+  // connection closes with it.
+  read_closed_ = true;
+  waiting_.clear();
+  header.keep_alive(false);
+  header.chunked(true);
+  Slot& slot = slots_[id - front_id_];
+  slot.stream_header = std::move(header);
+  slot.stream = std::move(stream);
+  MaybeWrite();
+}
+
 void Session::RespondError(int status, std::string_view type, std::string_view message) {
   // After a framing error the stream cannot be resynchronised: answer, close.
   read_closed_ = true;
@@ -214,7 +245,8 @@ void Session::RespondError(int status, std::string_view type, std::string_view m
 }
 
 void Session::MaybeWrite() {
-  if (writing_ || closed_ || slots_.empty() || !slots_.front().response) return;
+  if (writing_ || closed_ || slots_.empty() || !slots_.front().ready()) return;
+  if (slots_.front().stream) return StartStream();
   writing_ = true;
   Response& response = *slots_.front().response;
   const bool close = response.need_eof();
@@ -237,6 +269,8 @@ void Session::Close() {
   if (closed_) return;
   closed_ = true;
   shutdown_timer_.cancel();
+  heartbeat_timer_.cancel();
+  if (stream_body_) stream_body_->Cancel();
   beast::error_code ec;
   stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
   stream_.close();

@@ -1,6 +1,11 @@
 // One client connection (internal to the transport). Kept alive by
 // shared_from_this() in every completion handler; all of its handlers run on
 // its own strand, so it needs no locks.
+//
+// A streamed response (api::ResponseStream) is the connection's last: its
+// headers go out with chunked transfer encoding and Connection: close, then
+// each chunk as the stream yields it, then the final empty chunk, then the
+// connection closes. Shutdown ends a stream at once.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -33,8 +38,14 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   using Response = http::response<http::string_body>;
 
+  using StreamHeader = http::response<http::empty_body>;
+
   struct Slot {
     std::optional<Response> response;
+    // Or a streamed response: its headers and its body.
+    std::optional<StreamHeader> stream_header;
+    std::shared_ptr<api::ResponseStream> stream;
+    bool ready() const { return response.has_value() || stream != nullptr; }
   };
 
   void DoRead();
@@ -46,6 +57,13 @@ class Session : public std::enable_shared_from_this<Session> {
   void Enqueue(http::request<http::string_body> request);
   void DispatchNext();
   void Fill(uint64_t id, Response response);
+  void FillStream(uint64_t id, StreamHeader header, std::shared_ptr<api::ResponseStream> stream);
+  // http_stream.cpp: writing a streamed response.
+  void StartStream();
+  void PumpStream();
+  void WriteStreamChunk(std::string data, bool last);
+  void EndStream();
+  void ArmHeartbeat();
   void RespondError(int status, std::string_view type, std::string_view message);
   void MaybeWrite();
   void OnWrite(bool close, beast::error_code ec, size_t bytes);
@@ -58,6 +76,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   net::steady_timer shutdown_timer_;
+  net::steady_timer heartbeat_timer_;
   beast::flat_buffer buffer_;
   const HttpServerOptions& options_;
   const api::Router& router_;
@@ -82,6 +101,12 @@ class Session : public std::enable_shared_from_this<Session> {
   bool shutting_down_ = false;
   bool grace_extended_ = false;  // the full grace has been given once
   bool closed_ = false;
+
+  // The streamed response being written, once its headers are out.
+  std::shared_ptr<api::ResponseStream> stream_body_;
+  std::optional<http::response_serializer<http::empty_body>> stream_serializer_;
+  std::string stream_chunk_;  // the chunk being written
+  bool stream_ending_ = false;  // the final chunk is queued or written
 };
 
 }  // namespace trainyard::http_internal

@@ -107,8 +107,30 @@ CREATE TABLE meta (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: each job's history (GET .../events). Rows are only ever
+// appended, keyed by the engine's event id, which orders all jobs' events
+// as they happened; a job's history is read by (job_name, id).
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE job_events (
+  id INTEGER NOT NULL PRIMARY KEY,
+  job_name TEXT NOT NULL REFERENCES jobs (name) ON DELETE CASCADE,
+  time REAL NOT NULL,
+  type TEXT NOT NULL,
+  status TEXT NOT NULL,
+  secondary_status TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  market TEXT,
+  instance_type TEXT NOT NULL,
+  instance_count INTEGER NOT NULL,
+  progress_seconds REAL,
+  message TEXT NOT NULL
+);
+CREATE INDEX job_events_by_job ON job_events (job_name, id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {kSchemaV1},
+    {kSchemaV2},
 };
 
 }  // namespace

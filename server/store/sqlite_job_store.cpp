@@ -116,7 +116,7 @@ Result<SqliteJobStore::WriterStatements> SqliteJobStore::PrepareWriterStatements
 
 Status SqliteJobStore::Save(const StoreBatch& batch) {
   if (Status s = CheckBatch(batch); !s.ok()) return s;
-  if (batch.jobs.empty() && !batch.virtual_time) return Status::Ok();
+  if (batch.jobs.empty() && batch.events.empty() && !batch.virtual_time) return Status::Ok();
   std::lock_guard lock(writer_mu_);
   Result<Transaction> txn = Transaction::Begin(writer_, Transaction::Kind::kImmediate);
   if (!txn.ok()) return txn.status();
@@ -124,6 +124,7 @@ Status SqliteJobStore::Save(const StoreBatch& batch) {
     const bool retagged = batch.retagged.count(job->spec.name) != 0;
     if (Status s = SaveJob(*job, retagged); !s.ok()) return s;  // ~Transaction rolls back
   }
+  if (Status s = SaveEvents(batch.events); !s.ok()) return s;
   if (batch.virtual_time) {
     Statement& stmt = statements_.upsert_meta;
     ScopedReset reset(stmt);

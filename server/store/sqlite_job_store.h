@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,9 @@ class SqliteJobStore final : public JobStore {
   Result<TrainingJob> GetJob(std::string_view name) override;
   Result<JobPage> ListJobs(const JobQuery& query) override;
   Result<std::map<JobStatus, int64_t>> CountJobsByStatus() override;
+  // sqlite_event_store.cpp
+  Result<int64_t> LastEventId() override;
+  Result<JobEventPage> ListEvents(std::string_view name, int64_t after_id, int limit) override;
 
  private:
   // The writer's hot statements, prepared once.
@@ -69,11 +73,14 @@ class SqliteJobStore final : public JobStore {
 
   // REQUIRES: writer_mu_ held, inside the batch's transaction.
   Status SaveJob(const TrainingJob& job, bool retagged);
+  // REQUIRES: writer_mu_ held, inside the batch's transaction, after its jobs.
+  Status SaveEvents(std::span<const JobEvent> events);
 
   std::mutex writer_mu_;
   Database writer_;             // guarded by writer_mu_
   WriterStatements statements_;  // guarded by writer_mu_
   int64_t next_seq_;            // the seq the next inserted job gets; guarded by writer_mu_
+  std::optional<Statement> insert_event_;  // prepared on first use; guarded by writer_mu_
 
   ReaderPool readers_;
 };

@@ -5,6 +5,9 @@
 #include <map>
 #include <mutex>
 
+#include <string>
+#include <vector>
+
 #include "trainyard/job_store.h"
 
 namespace trainyard::testing {
@@ -19,6 +22,7 @@ class FakeJobStore final : public JobStore {
       return Status::Internal("disk full");
     }
     for (const TrainingJob* job : batch.jobs) jobs_[job->spec.name] = *job;
+    for (const JobEvent& event : batch.events) events_.emplace(event.id, event);
     if (batch.virtual_time) virtual_time_ = batch.virtual_time;
     return Status::Ok();
   }
@@ -37,6 +41,32 @@ class FakeJobStore final : public JobStore {
   Result<std::optional<double>> LoadVirtualTime() override {
     std::lock_guard lock(mu_);
     return virtual_time_;
+  }
+  Result<int64_t> LastEventId() override {
+    std::lock_guard lock(mu_);
+    return events_.empty() ? 0 : events_.rbegin()->first;
+  }
+  Result<JobEventPage> ListEvents(std::string_view name, int64_t after_id, int limit) override {
+    std::lock_guard lock(mu_);
+    auto job = jobs_.find(std::string(name));
+    if (job == jobs_.end()) return Status::NotFound("no job");
+    JobEventPage page;
+    page.job_status = job->second.status;
+    for (auto it = events_.upper_bound(after_id); it != events_.end(); ++it) {
+      if (it->second.job_name != name) continue;
+      if (static_cast<int>(page.events.size()) == limit) {
+        page.more = true;
+        break;
+      }
+      page.events.push_back(it->second);
+    }
+    return page;
+  }
+  std::vector<JobEvent> AllEvents() {
+    std::lock_guard lock(mu_);
+    std::vector<JobEvent> out;
+    for (const auto& [id, event] : events_) out.push_back(event);
+    return out;
   }
   Result<TrainingJob> GetJob(std::string_view name) override {
     std::lock_guard lock(mu_);
@@ -66,6 +96,7 @@ class FakeJobStore final : public JobStore {
  private:
   std::mutex mu_;
   std::map<std::string, TrainingJob> jobs_;
+  std::map<int64_t, JobEvent> events_;
   std::optional<double> virtual_time_;
   int saves_ = 0;
   bool fail_next_save_ = false;

@@ -35,8 +35,10 @@ inline constexpr double kScenarioEnd = 400000;
 // does with the real store.
 struct StoreMirror {
   std::map<std::string, TrainingJob> jobs;
+  std::vector<JobEvent> events;  // when the simulation records them
 
   void Sync(Simulation& sim) {
+    for (auto& event : sim.TakeEvents()) events.push_back(std::move(event));
     for (const auto& name : sim.TakeChanged()) {
       const TrainingJob* job = sim.Find(name);
       ASSERT_NE(job, nullptr) << name;
