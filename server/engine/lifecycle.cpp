@@ -3,7 +3,8 @@
 // changed for the store and its next event is recomputed.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+#include <charconv>
+#include <string>
 
 #include "server/engine/billing.h"
 #include "server/engine/job_state.h"
@@ -15,9 +16,12 @@ std::string FormatQuantity(double value) {
   if (std::fabs(value) < 1e15 && value == std::floor(value)) {
     return std::to_string(static_cast<long long>(value));
   }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.3f", value);
-  std::string s = buf;
+  // As printf's "%.3f" would write it (to_chars promises that), without
+  // printf's cost: messages are built on every phase change.
+  char buf[400];  // room for any double in fixed notation
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, 3);
+  if (ec != std::errc()) return std::to_string(value);
+  std::string s(buf, end);
   while (s.back() == '0') s.pop_back();
   if (s.back() == '.') s.pop_back();
   return s;
@@ -101,10 +105,13 @@ void Simulation::Record(const TrainingJob& job, JobEventType type, std::string m
 void Simulation::SaveCheckpoint(TrainingJob& job, double progress, std::string_view why) {
   if (progress <= job.checkpointed_seconds) return;
   job.checkpointed_seconds = progress;
-  Record(job, JobEventType::kCheckpoint,
-         "Checkpoint saved at " + Seconds(progress) + " of " +
-             Seconds(job.spec.workload.work_seconds) + std::string(why),
-         progress);
+  // Messages are built only when recorded: a checkpoint is a hot event.
+  if (options_.record_events) {
+    Record(job, JobEventType::kCheckpoint,
+           "Checkpoint saved at " + Seconds(progress) + " of " +
+               Seconds(job.spec.workload.work_seconds) + std::string(why),
+           progress);
+  }
 }
 
 void Simulation::WaitFor(TrainingJob& job, std::string message) {
@@ -120,10 +127,12 @@ void Simulation::Place(TrainingJob& job) {
   pool.Waiting(market).erase({job.creation_time, job.spec.name});
   pool.Take(market, job.spec.instance_count);
   BeginAttempt(job, market, job.run.phase_progress);
-  Record(job, JobEventType::kPlacement,
-         "Attempt " + std::to_string(job.attempts.back().number) + " placed on " +
-             DescribeInstances(job, market),
-         job.run.phase_progress);
+  if (options_.record_events) {
+    Record(job, JobEventType::kPlacement,
+           "Attempt " + std::to_string(job.attempts.back().number) + " placed on " +
+               DescribeInstances(job, market),
+           job.run.phase_progress);
+  }
   EnterPhase(job, SecondaryStatus::kStarting, job.run.phase_progress,
              "Launching " + DescribeInstances(job, market));
 }
@@ -220,10 +229,12 @@ void Simulation::GiveNotice(TrainingJob& job) {
   Accrue(job);
   job.run.reclaim_time = now_ + options_.notice_seconds;
   job.run.notice_time.reset();
-  Record(job, JobEventType::kInterruptionNotice,
-         "Spot interruption notice: the instances are reclaimed in " +
-             Seconds(options_.notice_seconds),
-         Progress(job));
+  if (options_.record_events) {
+    Record(job, JobEventType::kInterruptionNotice,
+           "Spot interruption notice: the instances are reclaimed in " +
+               Seconds(options_.notice_seconds),
+           Progress(job));
+  }
   if (job.spec.checkpointing && job.spec.workload.checkpoint_on_notice) {
     SaveCheckpoint(job, Progress(job), " on the interruption notice");
   }
@@ -242,10 +253,12 @@ void Simulation::Reclaim(TrainingJob& job) {
   ++pool.interruptions;
   ++job.interruptions;
   job.lost_training_seconds += lost;
-  Record(job, JobEventType::kReclaim,
-         "Spot instances reclaimed after " + Seconds(progress) + " of training; " +
-             Seconds(lost) + " of it lost",
-         progress);
+  if (options_.record_events) {
+    Record(job, JobEventType::kReclaim,
+           "Spot instances reclaimed after " + Seconds(progress) + " of training; " +
+               Seconds(lost) + " of it lost",
+           progress);
+  }
   const std::string work = Seconds(job.spec.workload.work_seconds);
   std::string message = "Spot capacity reclaimed after " + Seconds(progress) + " of " + work +
                         " of training; ";
@@ -300,11 +313,13 @@ void Simulation::Fail(TrainingJob& job, double progress) {
     job.lost_training_seconds += std::max(0.0, progress - resume);
     BeginAttempt(job, market, resume);
     job.run.reclaim_time = reclaim;  // same instances: a notice given still stands
-    Record(job, JobEventType::kRetry,
-           "Retry " + std::to_string(failed) + " of " + std::to_string(retries) +
-               " after an internal error in attempt " + std::to_string(number) +
-               ", on the same instances",
-           progress);
+    if (options_.record_events) {
+      Record(job, JobEventType::kRetry,
+             "Retry " + std::to_string(failed) + " of " + std::to_string(retries) +
+                 " after an internal error in attempt " + std::to_string(number) +
+                 ", on the same instances",
+             progress);
+    }
     EnterPhase(job, SecondaryStatus::kStarting, resume,
                "Internal error in attempt " + std::to_string(number) + " after " +
                    Seconds(progress) + " of training; retry " + std::to_string(failed) + " of " +
@@ -321,9 +336,11 @@ void Simulation::FallBack(TrainingJob& job) {
   PoolState& pool = PoolOf(job);
   pool.spot_waiting.erase({job.creation_time, job.spec.name});
   job.run.on_demand_fallback = true;
-  Record(job, JobEventType::kFallback,
-         "Moved to the on-demand queue: spot capacity could not finish before "
-         "MaxWaitTimeInSeconds");
+  if (options_.record_events) {
+    Record(job, JobEventType::kFallback,
+           "Moved to the on-demand queue: spot capacity could not finish before "
+           "MaxWaitTimeInSeconds");
+  }
   // The wait goes on (waiting_since stays): only the queue changes.
   AddTransition(job, SecondaryStatus::kPending,
                 "Falling back to on-demand: spot capacity could not finish before "

@@ -42,8 +42,7 @@ void Simulation::Restore(std::vector<TrainingJob> unfinished, double now) {
     if (IsTerminal(job.status)) continue;
     if (market_.Find(job.spec.instance_type) == nullptr) {
       orphans.push_back(job.spec.name);
-      std::string name = job.spec.name;
-      jobs_.insert_or_assign(std::move(name), std::move(job));
+      Hold(std::move(job));
       continue;
     }
     PoolState& pool = PoolOf(job);
@@ -52,8 +51,7 @@ void Simulation::Restore(std::vector<TrainingJob> unfinished, double now) {
     } else {
       pool.Waiting(QueueMarket(job)).insert({job.creation_time, job.spec.name});
     }
-    std::string name = job.spec.name;
-    jobs_.insert_or_assign(std::move(name), std::move(job));
+    Hold(std::move(job));
   }
   // A pool that left the catalogue took its jobs' capacity with it.
   for (const auto& name : orphans) {
@@ -63,6 +61,8 @@ void Simulation::Restore(std::vector<TrainingJob> unfinished, double now) {
                          "' is no longer in the capacity catalogue";
     Finish(job, JobStatus::kFailed, SecondaryStatus::kFailed, job.failure_reason);
   }
+  // Every job is rescheduled below: what the orphans touched is covered.
+  for (auto& [name, job] : jobs_) job.touched = false;
   touched_.clear();
   for (auto& [name, job] : jobs_) Reschedule(job);
   Settle();
@@ -70,10 +70,13 @@ void Simulation::Restore(std::vector<TrainingJob> unfinished, double now) {
 
 Status Simulation::SetTags(std::string_view name,
                            std::vector<std::pair<std::string, std::string>> tags) {
-  TrainingJob* job = FindMutable(name);
+  HeldJob* job = FindMutable(name);
   if (job == nullptr) return Status::NotFound("Could not find training job '" + std::string(name) + "'");
   job->spec.tags = std::move(tags);
-  changed_.insert(job->spec.name);
+  if (!job->changed) {
+    job->changed = true;
+    changed_.push_back(job->slot);
+  }
   return Status::Ok();
 }
 
@@ -99,7 +102,7 @@ Status Simulation::Submit(TrainingJob job) {
   job.lost_training_seconds = 0;
   job.interruptions = 0;
   job.run = JobRunState{};
-  TrainingJob& stored = jobs_.emplace(name, std::move(job)).first->second;
+  TrainingJob& stored = Hold(std::move(job));
   WaitFor(stored, "Waiting for " + DescribeInstances(stored, QueueMarket(stored)));
   RescheduleTouched();
   Settle();
@@ -207,14 +210,41 @@ const TrainingJob* Simulation::Find(std::string_view name) const {
   return it == jobs_.end() ? nullptr : &it->second;
 }
 
-TrainingJob* Simulation::FindMutable(std::string_view name) {
+Simulation::HeldJob* Simulation::FindMutable(std::string_view name) {
   auto it = jobs_.find(name);
   return it == jobs_.end() ? nullptr : &it->second;
 }
 
+Simulation::HeldJob& Simulation::Hold(TrainingJob job) {
+  auto it = jobs_.find(job.spec.name);
+  if (it != jobs_.end()) {
+    static_cast<TrainingJob&>(it->second) = std::move(job);
+    return it->second;
+  }
+  std::string name = job.spec.name;
+  HeldJob& held = jobs_.emplace(std::move(name), HeldJob{std::move(job)}).first->second;
+  if (free_slots_.empty()) {
+    held.slot = static_cast<uint32_t>(slots_.size());
+    slots_.push_back(&held);
+  } else {
+    held.slot = free_slots_.back();
+    free_slots_.pop_back();
+    slots_[held.slot] = &held;
+  }
+  return held;
+}
+
 std::vector<std::string> Simulation::TakeChanged() {
-  std::vector<std::string> names(changed_.begin(), changed_.end());
+  std::vector<std::string> names;
+  names.reserve(changed_.size());
+  for (uint32_t slot : changed_) {
+    HeldJob* job = slots_[slot];
+    if (job == nullptr || !job->changed) continue;
+    job->changed = false;
+    names.push_back(job->spec.name);
+  }
   changed_.clear();
+  std::sort(names.begin(), names.end());
   return names;
 }
 
@@ -227,8 +257,10 @@ std::vector<JobEvent> Simulation::TakeEvents() {
 void Simulation::Forget(std::string_view name) {
   auto it = jobs_.find(name);
   if (it == jobs_.end() || !IsTerminal(it->second.status)) return;
-  events_.Cancel(EventTarget::Job(it->second.creation_time, it->second.spec.name));
-  if (auto c = changed_.find(name); c != changed_.end()) changed_.erase(c);
+  HeldJob& job = it->second;
+  events_.Cancel(EventTarget::Job(job.creation_time, job.spec.name, job.slot));
+  slots_[job.slot] = nullptr;
+  free_slots_.push_back(job.slot);
   jobs_.erase(it);
 }
 
@@ -252,20 +284,28 @@ size_t Simulation::WaitingJobs() const {
 // instant is offered to the queues at once, in queue order.
 void Simulation::Settle() {
   for (;;) {
-    while (auto event = events_.PopDue(now_)) Dispatch(*event);
+    // Dispatch reschedules or cancels the entry it is given.
+    while (auto event = events_.PeekDue(now_)) Dispatch(*event);
     if (!StartWaitingJobs()) return;
   }
 }
 
 void Simulation::Dispatch(const EventKey& event) {
   if (event.target.is_market()) {
-    RunMarketTick();
-  } else if (auto it = jobs_.find(event.target.name); it != jobs_.end()) {
-    TrainingJob& job = it->second;
-    if (auto wakeup = NextWakeup(job); wakeup && wakeup->time <= now_) {
-      HandleWakeup(job, *wakeup);
+    RunMarketTick();  // schedules the next tick
+  } else if (HeldJob* held = event.target.slot < slots_.size() ? slots_[event.target.slot] : nullptr;
+             held == nullptr) {
+    events_.Cancel(event.target);  // cannot happen: Forget cancels first
+  } else {
+    // Every change to a job reschedules it, so the wakeup its entry was
+    // made for is still the one NextWakeup would give.
+    if (held->next && held->next->time <= now_) {
+      const Wakeup wakeup = *held->next;  // HandleWakeup may reschedule the job
+      HandleWakeup(*held, wakeup);
     }
-    Reschedule(job);  // its entry was popped, touched or not
+    // Its due entry must move on or go: RescheduleTouched does it for a
+    // touched job, this for one the wakeup left alone.
+    if (!held->touched) Reschedule(*held);
   }
   RescheduleTouched();
 }
@@ -347,21 +387,39 @@ void Simulation::ReclaimShrunkCapacity(PoolState& pool) {
 
 void Simulation::Touch(TrainingJob& job) {
   job.last_modified_time = now_;
-  changed_.insert(job.spec.name);
-  touched_.insert(job.spec.name);
+  HeldJob& held = Held(job);
+  if (!held.changed) {
+    held.changed = true;
+    changed_.push_back(held.slot);
+  }
+  if (!held.touched) {
+    held.touched = true;
+    touched_.push_back(held.slot);
+  }
 }
 
 void Simulation::RescheduleTouched() {
+  // Each job's entry depends on its own state alone, so the order of
+  // rescheduling does not matter.
   while (!touched_.empty()) {
-    auto node = touched_.extract(touched_.begin());
-    if (auto it = jobs_.find(node.value()); it != jobs_.end()) Reschedule(it->second);
+    const uint32_t slot = touched_.back();
+    touched_.pop_back();
+    HeldJob* job = slots_[slot];
+    if (job == nullptr || !job->touched) continue;
+    job->touched = false;
+    Reschedule(*job);
   }
 }
 
 void Simulation::Reschedule(TrainingJob& job) {
-  const EventTarget target = EventTarget::Job(job.creation_time, job.spec.name);
-  events_.Cancel(target);
-  if (auto wakeup = NextWakeup(job)) events_.Schedule(target, std::max(wakeup->time, now_));
+  HeldJob& held = Held(job);
+  const EventTarget target = EventTarget::Job(job.creation_time, job.spec.name, held.slot);
+  held.next = NextWakeup(job);
+  if (held.next) {
+    events_.Schedule(target, std::max(held.next->time, now_));
+  } else {
+    events_.Cancel(target);
+  }
 }
 
 }  // namespace trainyard

@@ -162,6 +162,20 @@ class Simulation {
     double progress = 0;  // kCheckpoint, kFailure: the training progress it happens at
   };
 
+  // A job held here, with its slot (see event_queue.h) and the flags that
+  // say it is listed in changed_ or touched_. Every TrainingJob the
+  // Simulation's functions get is one of these, so Held() may downcast.
+  struct HeldJob : TrainingJob {
+    uint32_t slot = 0;
+    bool changed = false;
+    bool touched = false;
+    // NextWakeup as of the last Reschedule: the job's queue entry is for it.
+    std::optional<Wakeup> next;
+  };
+  static HeldJob& Held(TrainingJob& job) { return static_cast<HeldJob&>(job); }
+  // Adds the job, or replaces the held one of the same name, keeping its slot.
+  HeldJob& Hold(TrainingJob job);
+
   // simulation.cpp: the event loop.
   void Settle();
   void Dispatch(const EventKey& event);
@@ -172,7 +186,7 @@ class Simulation {
   void Reschedule(TrainingJob& job);
   std::vector<TrainingJob*> SpotVictims(const PoolState& pool);
   void ReclaimShrunkCapacity(PoolState& pool);
-  TrainingJob* FindMutable(std::string_view name);
+  HeldJob* FindMutable(std::string_view name);
 
   // wakeup.cpp: a job's next event, a pure function of its stored state.
   std::optional<Wakeup> NextWakeup(const TrainingJob& job) const;
@@ -199,7 +213,8 @@ class Simulation {
   void Finish(TrainingJob& job, JobStatus status, SecondaryStatus secondary,
               std::string message);
   void AddTransition(TrainingJob& job, SecondaryStatus status, std::string message);
-  // Appends a JobEvent of the job's state now, when recording.
+  // Appends a JobEvent of the job's state now. Callers test
+  // options_.record_events first, so that no message is built for nothing.
   void Record(const TrainingJob& job, JobEventType type, std::string message,
               std::optional<double> progress = std::nullopt);
   // Raises the job's checkpoint to `progress`, recording it when it moved.
@@ -217,9 +232,14 @@ class Simulation {
   EventQueue events_;
   double now_;
   int64_t next_tick_ = 0;  // index of the next market tick
-  std::map<std::string, TrainingJob, std::less<>> jobs_;
-  std::set<std::string, std::less<>> changed_;  // since TakeChanged
-  std::set<std::string, std::less<>> touched_;  // since the last reschedule
+  std::map<std::string, HeldJob, std::less<>> jobs_;  // nodes stay put: slots_ points in
+  std::vector<HeldJob*> slots_;       // slot -> job; null while free
+  std::vector<uint32_t> free_slots_;
+  // Slots of jobs changed since TakeChanged, and touched since the last
+  // reschedule. An entry counts only while its job's flag is set, so a slot
+  // listed twice, or freed and reused, is harmless.
+  std::vector<uint32_t> changed_;
+  std::vector<uint32_t> touched_;
   std::vector<JobEvent> recorded_;              // since TakeEvents
 };
 

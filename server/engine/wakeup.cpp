@@ -99,10 +99,12 @@ void Simulation::HandleWakeup(TrainingJob& job, const Wakeup& wakeup) {
     case WakeKind::kReclaim:
       return Reclaim(job);
     case WakeKind::kRuntimeLimit:
-      Record(job, JobEventType::kLimitReached,
-             "MaxRuntimeInSeconds (" +
-                 FormatQuantity(static_cast<double>(job.spec.max_runtime_seconds)) +
-                 " s of up time) reached");
+      if (options_.record_events) {
+        Record(job, JobEventType::kLimitReached,
+               "MaxRuntimeInSeconds (" +
+                   FormatQuantity(static_cast<double>(job.spec.max_runtime_seconds)) +
+                   " s of up time) reached");
+      }
       return BeginStop(
           job, SecondaryStatus::kMaxRuntimeExceeded,
           "MaxRuntimeInSeconds (" +
@@ -112,7 +114,9 @@ void Simulation::HandleWakeup(TrainingJob& job, const Wakeup& wakeup) {
       const std::string limit =
           "MaxWaitTimeInSeconds (" +
           FormatQuantity(static_cast<double>(*job.spec.max_wait_seconds)) + " s) reached";
-      Record(job, JobEventType::kLimitReached, limit);
+      if (options_.record_events) {
+        Record(job, JobEventType::kLimitReached, limit);
+      }
       if (IsRunning(job)) {
         return BeginStop(job, SecondaryStatus::kMaxWaitTimeExceeded, limit + ": stopping");
       }
