@@ -123,10 +123,10 @@ def main():
     # Memory.
     m = micro.get("BM_Memory_WaitingJobs")
     per_job = m.get("bytes_per_waiting_job") if m else None
-    bare_job = m.get("bytes_per_job_without_document") if m else None
     doc = m.get("request_document_bytes") if m else None
     rows.append(("engine memory per waiting job", fmt(per_job, "B"),
-                 fmt(bare_job, f"B without the {fmt(doc)} B request document") if bare_job else "n/a",
+                 f"2 KiB budget (the {fmt(doc)} B request document is in the store, not held)"
+                 if doc else "2 KiB budget",
                  fmt(per_job / 2048 if per_job else None) + " of 2 KiB",
                  "<= 2048 B", verdict(per_job, "<=", 2048)))
 

@@ -40,7 +40,8 @@ class JobStore {
   virtual ~JobStore() = default;
 
   // Writes the whole batch in one durable transaction: when this returns OK
-  // every job in it is on disk; otherwise none of it is.
+  // every job in it is on disk; otherwise none of it is. A job's
+  // request_document is written when the job is inserted and kept after.
   virtual Status Save(const StoreBatch& batch) = 0;
 
   virtual Result<bool> Exists(std::string_view name) = 0;

@@ -151,7 +151,19 @@ void Engine::CommitBurst() {
     force_save_ = false;
     StoreBatch batch;
     batch.jobs.reserve(unsaved_.size() + detached_.size());
-    for (const auto& name : unsaved_) batch.jobs.push_back(sim_.Find(name));
+    // New jobs go in with their request documents, on copies: the
+    // simulation's own stay without.
+    std::deque<TrainingJob> inserted;
+    for (const auto& name : unsaved_) {
+      const TrainingJob* job = sim_.Find(name);
+      auto document = new_documents_.find(name);
+      if (job != nullptr && document != new_documents_.end()) {
+        inserted.push_back(*job);
+        inserted.back().request_document = document->second;
+        job = &inserted.back();
+      }
+      batch.jobs.push_back(job);
+    }
     for (const auto& [name, job] : detached_) batch.jobs.push_back(&job);
     batch.retagged = retagged_;
     batch.events = unsaved_events_;
@@ -186,6 +198,7 @@ void Engine::CommitBurst() {
   saved_time_ = sim_.Now();
   retagged_.clear();
   detached_.clear();
+  new_documents_.clear();
   // Finished jobs leave memory once durable; the store answers for them.
   for (const auto& name : unsaved_) sim_.Forget(name);
   unsaved_.clear();
@@ -306,6 +319,9 @@ void Engine::ApplyCreate(TrainingJob job, JobDone done) {
   auto exists = store_.Exists(name);
   if (!exists.ok()) return done(exists.status());
   if (*exists) return done(Status::InUse("Training job '" + name + "' already exists"));
+  // The simulation holds no request documents; this burst's go to the
+  // store with their jobs.
+  std::string document = std::move(job.request_document);
   // The simulation knows the jobs created in this burst, not yet stored.
   if (Status s = sim_.Submit(std::move(job)); !s.ok()) {
     if (s.code() == ErrorCode::kInUse) {
@@ -313,6 +329,7 @@ void Engine::ApplyCreate(TrainingJob job, JobDone done) {
     }
     return done(s);
   }
+  new_documents_[name] = std::move(document);
   replies_.push_back([this, name, done = std::move(done)](const Status& commit) {
     if (!commit.ok()) return done(Status::Internal("Could not store the job: " + commit.message()));
     {

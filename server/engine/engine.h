@@ -116,6 +116,8 @@ class Engine final : public JobService, public EngineControl, public JobHistory 
   std::vector<Reply> replies_;
   std::set<std::string> unsaved_;  // changed jobs not yet durable
   std::set<std::string> retagged_;  // of those, jobs whose tags changed
+  // Request documents of the jobs created since the last commit.
+  std::map<std::string, std::string> new_documents_;
   // Finished jobs changed this burst (tags); the simulation no longer holds them.
   std::map<std::string, TrainingJob> detached_;
   double saved_time_ = 0;  // the virtual time last written to the store

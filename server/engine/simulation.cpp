@@ -40,6 +40,7 @@ void Simulation::Restore(std::vector<TrainingJob> unfinished, double now) {
   std::vector<std::string> orphans;
   for (auto& job : unfinished) {
     if (IsTerminal(job.status)) continue;
+    std::string().swap(job.request_document);  // as Submit: the store keeps it
     if (market_.Find(job.spec.instance_type) == nullptr) {
       orphans.push_back(job.spec.name);
       Hold(std::move(job));
@@ -90,6 +91,9 @@ Status Simulation::Submit(TrainingJob job) {
   }
   if (job.spec.instance_count < 1) return Status::Validation("InstanceCount must be at least 1");
 
+  // Only Describe reads the request document, from the store: holding it
+  // here would more than double the memory of every waiting job.
+  std::string().swap(job.request_document);
   job.creation_time = now_;
   job.last_modified_time = now_;
   job.status = JobStatus::kInProgress;

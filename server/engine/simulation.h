@@ -98,7 +98,8 @@ class Simulation {
   // catalogue the last process ended with (its CurrentCatalogue()).
   void Restore(std::vector<TrainingJob> unfinished, double now);
 
-  // A new job; see the class comment for what is stamped. InUse when the name
+  // A new job; see the class comment for what is stamped. The job's
+  // request_document is dropped (the store keeps it). InUse when the name
   // is known here; Validation when the name is empty, the instance type is not
   // in the catalogue, or the instance count is below 1.
   Status Submit(TrainingJob job);

@@ -118,7 +118,9 @@ std::string BuildUpsertJobSql() {
     // The name is the conflict target. The creation time is fixed at insert:
     // listings and their page cursors are ordered by it, and leaving it out
     // of the SET spares two index updates per save.
-    if (i == kName || i == kCreationTime) continue;
+    // The request document, as accepted, never changes either: the engine
+    // saves later states of a job without it.
+    if (i == kName || i == kCreationTime || i == kRequestDocument) continue;
     if (!updates.empty()) updates += ", ";
     std::string column(kJobColumnNames[static_cast<size_t>(i)]);
     updates += column + " = excluded." + column;

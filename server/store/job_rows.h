@@ -19,8 +19,9 @@
 
 namespace trainyard::store {
 
-// Inserts a job, or replaces every column but `seq` and `creation_time` (both
-// fixed at insert, as the list orders rely on) when the name exists.
+// Inserts a job, or replaces every column but `seq`, `creation_time` (both
+// fixed at insert, as the list orders rely on) and `request_document` (the
+// request as accepted) when the name exists.
 // Parameters: BindJobRow. Returns one row: the stored seq, which equals the
 // seq bound only when the row was inserted.
 std::string_view UpsertJobSql();

@@ -21,7 +21,13 @@ class FakeJobStore final : public JobStore {
       fail_next_save_ = false;
       return Status::Internal("disk full");
     }
-    for (const TrainingJob* job : batch.jobs) jobs_[job->spec.name] = *job;
+    for (const TrainingJob* job : batch.jobs) {
+      // As the real store: the request document is written at insert only.
+      auto it = jobs_.find(job->spec.name);
+      std::string document = it == jobs_.end() ? job->request_document : it->second.request_document;
+      TrainingJob& stored = jobs_[job->spec.name] = *job;
+      stored.request_document = std::move(document);
+    }
     for (const JobEvent& event : batch.events) events_.emplace(event.id, event);
     if (batch.virtual_time) virtual_time_ = batch.virtual_time;
     return Status::Ok();
