@@ -27,10 +27,11 @@ struct ApiRequest {
 // (Server-Sent Events). The transport sends the headers, then loops: Pull,
 // write what it returned, Pull again, until a Pull returns nothing; it then
 // waits for `wake` or, after a stretch of silence, writes Heartbeat(). It
-// stops after a Pull that says `last`, or when the client goes away or the
-// server shuts down (then it calls Cancel and writes nothing more).
+// stops after a Pull that says `last`; when the client goes away (then it
+// calls Cancel and writes nothing more); or when the server shuts down (then
+// it calls Cancel and writes Closing() as the last data).
 //
-// Threading: Start, Pull, Heartbeat and Cancel are called on one connection's
+// Threading: Start, Pull, Heartbeat, Closing and Cancel are called on one connection's
 // strand, one at a time; `wake` may be called from any thread, at any time,
 // even after Cancel, and only asks for a Pull soon.
 class ResponseStream {
@@ -44,6 +45,7 @@ class ResponseStream {
   virtual void Start(std::function<void()> wake) = 0;
   virtual Chunk Pull() = 0;
   virtual std::string Heartbeat() = 0;
+  virtual std::string Closing() = 0;
   virtual void Cancel() = 0;
 };
 

@@ -62,8 +62,10 @@ Result<EventsQuery> ParseEventsQuery(const ApiRequest& request) {
                                 "'; expected follow, MaxResults or NextToken");
     }
   }
-  // EventSource clients ask for the stream with their Accept header.
-  if (request.Header("accept").find("text/event-stream") != std::string::npos) {
+  // EventSource clients ask for the stream with their Accept header; an
+  // explicit follow=false still gets the JSON page.
+  if (params->count("follow") == 0 &&
+      request.Header("accept").find("text/event-stream") != std::string::npos) {
     query.follow = true;
   }
   if (query.follow) {
@@ -96,8 +98,16 @@ void ListJobEvents(JobHistory& history, const std::string& name, const EventsQue
 void FollowJobEvents(JobHistory& history, const std::string& name, const EventsQuery& query,
                      Respond respond) {
   // A missing job is a 404 before the stream begins, not an empty stream.
-  auto first = history.ListEvents(name, 0, 1);
-  if (!first.ok()) return respond(ErrorResponse(first.status()));
+  auto next = history.ListEvents(name, query.after_id, 1);
+  if (!next.ok()) return respond(ErrorResponse(next.status()));
+  // Nothing after Last-Event-ID and nothing ever will be: 204 tells an
+  // EventSource to stop reconnecting (it would otherwise retry forever).
+  if (query.after_id > 0 && next->events.empty() && IsTerminal(next->job_status)) {
+    ApiResponse done;
+    done.status = 204;
+    done.content_type.clear();
+    return respond(std::move(done));
+  }
   ApiResponse response;
   response.content_type = "text/event-stream; charset=utf-8";
   response.headers.emplace_back("Cache-Control", "no-cache");

@@ -54,6 +54,11 @@ void JobEventStream::Append(std::string& out, const JobEvent& event) {
   if (IsFinalEvent(event)) finished_ = true;
 }
 
+std::string JobEventStream::Closing() {
+  return ": the server is shutting down; reconnect with Last-Event-ID: " +
+         std::to_string(last_id_) + "\n\n";
+}
+
 ResponseStream::Chunk JobEventStream::Pull() {
   std::string out;
   if (finished_ || !subscription_) return {std::move(out), true};
@@ -81,8 +86,7 @@ ResponseStream::Chunk JobEventStream::Pull() {
            std::to_string(last_id_) + "\n\n";
     finished_ = true;
   } else if (!finished_ && subscription_->closed()) {
-    out += ": the server is shutting down; reconnect with Last-Event-ID: " +
-           std::to_string(last_id_) + "\n\n";
+    out += Closing();
     finished_ = true;
   }
   return {std::move(out), finished_};

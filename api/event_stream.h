@@ -32,6 +32,8 @@ class JobEventStream final : public ResponseStream {
   void Start(std::function<void()> wake) override;
   Chunk Pull() override;
   std::string Heartbeat() override { return ": heartbeat\n\n"; }
+  // Says where to resume: the server is going away before the job ended.
+  std::string Closing() override;
   void Cancel() override { subscription_.reset(); }
 
  private:

@@ -116,7 +116,10 @@ void Session::DoRead() {
 void Session::OnRead(beast::error_code ec, size_t) {
   reading_ = false;
   shutdown_timer_.cancel();
-  if (closed_) return;
+  // After a streamed response nothing is handled: a request read meanwhile
+  // (or the read StartStream cancelled) is dropped unanswered, as a
+  // connection that announced its close may do.
+  if (closed_ || streaming_) return;
   if (ec == http::error::end_of_stream) {
     read_closed_ = true;
     if (slots_.empty()) Close();
@@ -192,7 +195,9 @@ void Session::DispatchNext() {
                                Response response{static_cast<http::status>(api_response.status),
                                                  version};
                                response.set(http::field::server, "trainyard");
-                               response.set(http::field::content_type, api_response.content_type);
+                               if (!api_response.content_type.empty()) {
+                                 response.set(http::field::content_type, api_response.content_type);
+                               }
                                for (auto& [name, value] : api_response.headers) {
                                  response.set(name, value);
                                }
@@ -220,9 +225,11 @@ void Session::FillStream(uint64_t id, StreamHeader header,
   // Nothing is read after a stream: it lasts until the job ends, and the
   // connection closes with it.
   read_closed_ = true;
+  streaming_ = true;
   waiting_.clear();
   header.keep_alive(false);
-  header.chunked(true);
+  stream_chunked_ = header.version() >= 11;
+  header.chunked(stream_chunked_);
   Slot& slot = slots_[id - front_id_];
   slot.stream_header = std::move(header);
   slot.stream = std::move(stream);

@@ -102,6 +102,11 @@ class Session : public std::enable_shared_from_this<Session> {
   bool grace_extended_ = false;  // the full grace has been given once
   bool closed_ = false;
 
+  // A streamed response is queued: nothing more is read or handled.
+  bool streaming_ = false;
+  // HTTP/1.1 frames the stream in chunks; HTTP/1.0 has no chunks, so its
+  // body is the raw bytes up to the close.
+  bool stream_chunked_ = true;
   // The streamed response being written, once its headers are out.
   std::shared_ptr<api::ResponseStream> stream_body_;
   std::optional<http::response_serializer<http::empty_body>> stream_serializer_;

@@ -11,6 +11,10 @@
 namespace trainyard::http_internal {
 
 void Session::StartStream() {
+  // A read still pending for a next request would time out the connection
+  // after idle_timeout however busy the stream is: cancel it (OnRead ignores
+  // it). Nothing else is in flight: MaybeWrite starts only when idle.
+  if (reading_) stream_.cancel();
   Slot& slot = slots_.front();
   stream_body_ = std::move(slot.stream);
   writing_ = true;
@@ -46,6 +50,7 @@ void Session::PumpStream() {
 void Session::WriteStreamChunk(std::string data, bool last) {
   if (last) stream_ending_ = true;
   if (data.empty()) {
+    if (!stream_chunked_) return Close();  // HTTP/1.0: the close ends the body
     // Only the final empty chunk is left.
     writing_ = true;
     stream_.expires_after(options_.idle_timeout);
@@ -62,16 +67,20 @@ void Session::WriteStreamChunk(std::string data, bool last) {
   // stalls and this timeout closes the connection, while the feed drops the
   // subscription's backlog: neither the engine nor other readers wait.
   stream_.expires_after(options_.idle_timeout);
-  net::async_write(stream_, http::make_chunk(net::buffer(stream_chunk_)),
-                   [self = shared_from_this(), last](beast::error_code ec, size_t) {
-                     self->writing_ = false;
-                     if (ec) {
-                       spdlog::debug("http: event stream closed: {}", ec.message());
-                       return self->Close();
-                     }
-                     if (last) return self->WriteStreamChunk(std::string(), true);
-                     self->PumpStream();
-                   });
+  auto written = [self = shared_from_this(), last](beast::error_code ec, size_t) {
+    self->writing_ = false;
+    if (ec) {
+      spdlog::debug("http: event stream closed: {}", ec.message());
+      return self->Close();
+    }
+    if (last) return self->WriteStreamChunk(std::string(), true);
+    self->PumpStream();
+  };
+  if (stream_chunked_) {
+    net::async_write(stream_, http::make_chunk(net::buffer(stream_chunk_)), std::move(written));
+  } else {
+    net::async_write(stream_, net::buffer(stream_chunk_), std::move(written));
+  }
 }
 
 void Session::EndStream() {
@@ -83,7 +92,8 @@ void Session::EndStream() {
     return;
   }
   if (!stream_serializer_) return Close();  // headers never went out
-  WriteStreamChunk(std::string(), true);
+  // Tell the reader why it ends early, and where to resume.
+  WriteStreamChunk(stream_body_->Closing(), true);
 }
 
 void Session::ArmHeartbeat() {

@@ -4,10 +4,12 @@ The integration tests call `validate(method, path, status, body)` (or
 `validate_response(response)` with a `requests.Response`) on what the real
 server sent. It finds the documented operation for the concrete path, the
 documented response for the status, and validates the JSON body against that
-response's schema (JSON Schema 2020-12, as OpenAPI 3.1 uses). A request that
-no operation takes (unknown path, or a method the path lacks) is checked
-against the spec's `x-unrouted-responses` (404 NotFound, 405, and the
-transport's 400/413/431). Anything undocumented, or a body that does not
+response's schema (JSON Schema 2020-12, as OpenAPI 3.1 uses); given the
+response's headers, a Content-Type that is not JSON (the cost report's CSV,
+an event stream) selects that documented media type instead, and the body is
+checked as text. A request that no operation takes (unknown path, or a method
+the path lacks) is checked against the spec's `x-unrouted-responses` (404
+NotFound, 405, and the transport's 400/413/431). Anything undocumented, or a body that does not
 match, raises AssertionError with a message that says which rule broke where.
 
 Uses only Debian's python3-yaml and python3-jsonschema (4.10: the RefResolver
@@ -55,8 +57,11 @@ def validate(
     `path` is the concrete request path; a query string or a full URL is
     accepted and only the path is used. `body` is the parsed JSON, or the raw
     text/bytes of it, or None (or empty) for no body. When `headers` is given,
-    the response's required headers (e.g. `Allow` on 405) must be in it.
-    Returns the parsed body.
+    the response's required headers (e.g. `Allow` on 405) must be in it, and
+    a Content-Type that is not JSON (`text/csv`, `text/event-stream`, ...)
+    selects that media type of the response: the spec must document it, and
+    the body is checked as text against its schema. Returns the parsed body
+    (the text, for such a media type).
     """
     spec = load_spec()
     where = f"{method.upper()} {path} -> {status}"
@@ -76,6 +81,10 @@ def validate(
         if body not in (None, "", b""):
             raise AssertionError(f"{where}: the spec documents no body, got {_show(body)}")
         return body
+
+    media_type = _media_type_of(headers)
+    if media_type is not None and not _is_json_media_type(media_type):
+        return _check_text_body(spec, content, media_type, body, f"{where} ({template})")
 
     media = content.get("application/json")
     if media is None:
@@ -193,6 +202,42 @@ def _check_headers(spec, response, headers, where):
         if header.get("required") and name.lower() not in present:
             raise AssertionError(f"{where}: required header {name!r} is missing "
                                  f"(got {', '.join(sorted(headers))})")
+
+
+def _media_type_of(headers: Optional[Mapping[str, str]]) -> Optional[str]:
+    """The response's media type (`type/subtype`, lower case, no parameters)
+    from its Content-Type header; None without headers or without one."""
+    if headers is None:
+        return None
+    for name, value in headers.items():
+        if name.lower() == "content-type" and value:
+            return value.split(";", 1)[0].strip().lower()
+    return None
+
+
+def _is_json_media_type(media_type: str) -> bool:
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+def _check_text_body(spec, content: dict, media_type: str, body: Any, where: str) -> str:
+    """A response whose Content-Type is not JSON (CSV, Prometheus text, an
+    event stream): the spec must document that media type (its parameters
+    aside) for the response, and the body, as text, must match its schema."""
+    documented = {key.split(";", 1)[0].strip().lower(): media for key, media in content.items()}
+    media = documented.get(media_type)
+    if media is None:
+        raise AssertionError(f"{where}: the spec documents no {media_type} body "
+                             f"(only {sorted(content)})")
+    if isinstance(body, (bytes, bytearray)):
+        body = body.decode("utf-8", errors="replace")
+    if body is None:
+        body = ""
+    if not isinstance(body, str):
+        raise AssertionError(f"{where}: a {media_type} body must be text, got {_show(body)}")
+    schema = media.get("schema")
+    if schema is not None:
+        _check_schema(spec, schema, body, where)
+    return body
 
 
 def _parse_json(body: Any, where: str) -> Any:
