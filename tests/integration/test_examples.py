@@ -7,11 +7,12 @@ import json
 import os
 import re
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT, assert_contains, job_arn
+from conftest import REPO_ROOT, SCENARIO_CAPACITY, assert_contains, job_arn
 
 EXAMPLES = REPO_ROOT / "examples"
 JOB_FILES = sorted((EXAMPLES / "jobs").glob("*.json"))
@@ -190,7 +191,7 @@ def test_stop_script_unknown_job_fails(server):
 
 
 def test_scripts_are_strict_bash():
-    for script in ("create-job.sh", "describe-job.sh", "list-jobs.sh", "stop-job.sh"):
+    for script in ("create-job.sh", "describe-job.sh", "list-jobs.sh", "stop-job.sh", "follow-job.sh"):
         text = (EXAMPLES / script).read_text()
         assert text.startswith("#!/usr/bin/env bash"), script
         assert "set -euo pipefail" in text, script
@@ -198,3 +199,51 @@ def test_scripts_are_strict_bash():
         assert "--fail-with-body" in text, script
         syntax = subprocess.run(["bash", "-n", str(EXAMPLES / script)], capture_output=True, text=True)
         assert syntax.returncode == 0, syntax.stderr
+
+
+def sse_messages(text: str) -> list[dict]:
+    """The events of a Server-Sent Events body, as their JSON."""
+    events = []
+    for block in text.split("\n\n"):
+        data = [line[len("data: "):] for line in block.split("\n") if line.startswith("data: ")]
+        if data:
+            events.append(json.loads("".join(data)))
+    return events
+
+
+def test_follow_script_streams_a_job_live_until_it_ends(server_factory):
+    srv = server_factory.start("--clock", "manual", "--static-market", "--capacity", str(SCENARIO_CAPACITY))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRAINYARD_")}
+    env["TRAINYARD_URL"] = srv.url
+    doc = load(EXAMPLES / "jobs" / "ondemand-m5-churn-xgboost.json")
+    name = doc["TrainingJobName"]
+    run_script(srv, "create-job.sh", "examples/jobs/ondemand-m5-churn-xgboost.json")
+    follower = subprocess.Popen(["bash", str(EXAMPLES / "follow-job.sh"), name], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=env, cwd=REPO_ROOT)
+    guard = threading.Timer(30, follower.kill)  # a stream that never ends fails, not hangs
+    guard.start()
+    try:
+        # The first line proves the stream is open before time moves.
+        first = follower.stdout.readline()
+        assert first.startswith("id: "), first
+        srv.api.advance(86400)
+        out = first + follower.stdout.read()  # to the end of the stream
+        err = follower.stderr.read()
+        follower.wait()
+    finally:
+        guard.cancel()
+        follower.kill()
+    assert follower.returncode == 0, err
+    events = sse_messages(out)
+    history = srv.api.session.get(f"{srv.url}/v1/training-jobs/{name}/events", timeout=10).json()["Events"]
+    assert events == history
+    assert events[-1]["TrainingJobStatus"] == "Completed"
+    # Resuming after an id prints only what came after it.
+    later = run_script(srv, "follow-job.sh", name, str(history[-2]["EventId"]))
+    assert sse_messages(later.stdout) == history[-1:]
+
+
+def test_follow_script_unknown_job_fails(server):
+    out = run_script(server, "follow-job.sh", "ghost-job", check_ok=False)
+    assert out.returncode != 0
+    assert output_json(out)["__type"] == "ResourceNotFound"
