@@ -239,16 +239,24 @@ Simulation::HeldJob& Simulation::Hold(TrainingJob job) {
 }
 
 std::vector<std::string> Simulation::TakeChanged() {
-  std::vector<std::string> names;
-  names.reserve(changed_.size());
+  std::vector<const HeldJob*> jobs;
+  jobs.reserve(changed_.size());
   for (uint32_t slot : changed_) {
     HeldJob* job = slots_[slot];
     if (job == nullptr || !job->changed) continue;
     job->changed = false;
-    names.push_back(job->spec.name);
+    jobs.push_back(job);
   }
   changed_.clear();
-  std::sort(names.begin(), names.end());
+  // Creation order, as the event queue breaks ties: names are compared only
+  // between jobs created at the same instant.
+  std::sort(jobs.begin(), jobs.end(), [](const HeldJob* a, const HeldJob* b) {
+    if (a->creation_time != b->creation_time) return a->creation_time < b->creation_time;
+    return a->spec.name < b->spec.name;
+  });
+  std::vector<std::string> names;
+  names.reserve(jobs.size());
+  for (const HeldJob* job : jobs) names.push_back(job->spec.name);
   return names;
 }
 

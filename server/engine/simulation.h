@@ -130,7 +130,8 @@ class Simulation {
 
   // Unfinished jobs and jobs finished since the last Forget of them.
   const TrainingJob* Find(std::string_view name) const;
-  // Names of the jobs changed since the last call, each once, sorted.
+  // Names of the jobs changed since the last call, each once, in creation
+  // order (creation time, then name).
   std::vector<std::string> TakeChanged();
   // Drops a finished job (the caller has persisted it). Unfinished: no-op.
   void Forget(std::string_view name);
