@@ -286,8 +286,8 @@ Result<TrainingJob> SqliteJobStore::GetJob(std::string_view name) {
   ReaderConnection& conn = **reader;
   // One snapshot for the job and its children, so a Save committing between
   // the queries cannot give a job whose transitions belong to another state.
-  Result<Transaction> txn = Transaction::Begin(conn.db(), Transaction::Kind::kDeferred);
-  if (!txn.ok()) return txn.status();
+  Result<ReaderConnection::Snapshot> snapshot = conn.BeginSnapshot();
+  if (!snapshot.ok()) return snapshot.status();
 
   std::optional<TrainingJob> job;
   {
@@ -322,7 +322,7 @@ Result<TrainingJob> SqliteJobStore::GetJob(std::string_view name) {
     return Status::Ok();
   });
   if (!s.ok()) return s;
-  if (Status c = txn->Commit(); !c.ok()) return c;
+  if (Status c = snapshot->End(); !c.ok()) return c;
   return std::move(*job);
 }
 
