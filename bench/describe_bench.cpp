@@ -1,6 +1,7 @@
 // Describe without the transport, to see where its time goes between HTTP
 // runs: the store's GetJob of one of 100 stored jobs (one thread, so no
-// lock is contended), and writing the answer as REST sends it (text)
+// lock is contended), read from the file each time (cached_jobs:0) and as
+// a poll of an unchanged job mostly is (from the store's cache), and writing the answer as REST sends it (text)
 // against building and dumping the json tree (as the AWS protocol does).
 //
 //   build/bin/trainyard_bench --benchmark_filter=Describe
@@ -14,7 +15,7 @@
 #include "api/job_json.h"
 #include "bench/bench_jobs.h"
 #include "server/engine/simulation.h"
-#include "trainyard/job_store.h"
+#include "server/store/sqlite_job_store.h"
 
 namespace trainyard::bench {
 namespace {
@@ -43,7 +44,9 @@ void BM_DescribeGetJob(benchmark::State& state) {
     return;
   }
   {
-    auto store = OpenSqliteJobStore(dir + "/trainyard.db");
+    store::SqliteJobStore::Options options;
+    options.cached_jobs = static_cast<size_t>(state.range(0));
+    auto store = store::SqliteJobStore::Open(dir + "/trainyard.db", options);
     if (!store.ok()) {
       state.SkipWithError(store.status().message().c_str());
       return;
@@ -69,7 +72,7 @@ void BM_DescribeGetJob(benchmark::State& state) {
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);
 }
-BENCHMARK(BM_DescribeGetJob)->MinTime(1.0);
+BENCHMARK(BM_DescribeGetJob)->ArgName("cached_jobs")->Arg(0)->Arg(1024)->MinTime(1.0);
 
 void BM_DescribeText(benchmark::State& state) {
   const TrainingJob job = StoredJob(0);

@@ -5,7 +5,8 @@
 // LoadUnfinished and LoadVirtualTime with statements prepared once at open.
 // GetJob and ListJobs run on a pool of read-only connections (reader_pool.h)
 // and, thanks to WAL, see the last committed state without waiting for the
-// writer. A mutex around the writer costs nothing while the contract is kept
+// writer; GetJob answers a job it read recently from a cache that Save keeps
+// current (job_cache.h). A mutex around the writer costs nothing while the contract is kept
 // and turns a breach of it into waiting rather than a corrupted connection.
 #pragma once
 
@@ -17,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "server/store/job_cache.h"
 #include "server/store/reader_pool.h"
 #include "server/store/sqlite.h"
 #include "trainyard/job_store.h"
@@ -33,6 +35,8 @@ class SqliteJobStore final : public JobStore {
     // SQLite's 2 MiB default a large database is re-read page by page.
     int writer_cache_kib = 64 * 1024;
     int reader_cache_kib = 8 * 1024;
+    // Jobs GetJob keeps as last read (a few KiB each); 0 reads every time.
+    size_t cached_jobs = 1024;
   };
 
   // Opens or creates the file and migrates its schema. See OpenSqliteJobStore.
@@ -67,8 +71,12 @@ class SqliteJobStore final : public JobStore {
 
   static Result<WriterStatements> PrepareWriterStatements(Database& db);
 
+  // Save's transaction. REQUIRES: writer_mu_ not held (it takes it).
+  Status SaveBatch(const StoreBatch& batch);
   // REQUIRES: writer_mu_ held, inside the batch's transaction.
   Status SaveJob(const TrainingJob& job, bool retagged);
+  // GetJob from the file.
+  Result<TrainingJob> ReadJob(std::string_view name);
 
   std::mutex writer_mu_;
   Database writer_;             // guarded by writer_mu_
@@ -76,6 +84,7 @@ class SqliteJobStore final : public JobStore {
   int64_t next_seq_;            // the seq the next inserted job gets; guarded by writer_mu_
 
   ReaderPool readers_;
+  JobCache cache_;
 };
 
 }  // namespace trainyard::store
