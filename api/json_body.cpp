@@ -16,6 +16,13 @@ ApiResponse JsonResponse(int status, const json& body) {
   return response;
 }
 
+ApiResponse JsonResponse(int status, const DescribedJob& body) {
+  ApiResponse response;
+  response.status = status;
+  response.body = body.ToText();
+  return response;
+}
+
 bool IsJsonContentType(std::string_view content_type) {
   std::string_view media = content_type.substr(0, content_type.find(';'));
   while (!media.empty() && media.back() == ' ') media.remove_suffix(1);

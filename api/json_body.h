@@ -7,11 +7,14 @@
 #include <string_view>
 
 #include "api/api_types.h"
+#include "api/job_json.h"
 #include "trainyard/status.h"
 
 namespace trainyard::api {
 
 ApiResponse JsonResponse(int status, const nlohmann::json& body);
+// Describe's answer, written as text without building the tree (see DescribedJob).
+ApiResponse JsonResponse(int status, const DescribedJob& body);
 
 // True when the Content-Type names JSON (parameters such as charset allowed).
 bool IsJsonContentType(std::string_view content_type);

@@ -21,7 +21,9 @@ TIME_UNIT = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
 
 def load_micro(path):
-    if not os.path.exists(path):
+    # Empty when trainyard_bench ran no benchmark (BENCH_FILTER matched none,
+    # as for an HTTP-only run).
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
         return {}
     with open(path) as f:
         data = json.load(f)

@@ -8,17 +8,46 @@ Result<std::unique_ptr<ReaderConnection>> ReaderConnection::Open(
     const std::string& path, const Database::Options& options) {
   Result<Database> db = Database::Open(path, options);
   if (!db.ok()) return db.status();
-  return std::unique_ptr<ReaderConnection>(new ReaderConnection(std::move(db).value()));
+  Result<Statement> begin = db->Prepare("BEGIN DEFERRED", /*persistent=*/true);
+  if (!begin.ok()) return begin.status();
+  Result<Statement> commit = db->Prepare("COMMIT", /*persistent=*/true);
+  if (!commit.ok()) return commit.status();
+  return std::unique_ptr<ReaderConnection>(new ReaderConnection(
+      std::move(db).value(), std::move(begin).value(), std::move(commit).value()));
+}
+
+Result<ReaderConnection::Snapshot> ReaderConnection::BeginSnapshot() {
+  ScopedReset reset(begin_);
+  if (Status s = begin_.Run(); !s.ok()) return s;
+  return Snapshot(this);
+}
+
+ReaderConnection::Snapshot::~Snapshot() {
+  if (connection_ != nullptr) End();
+}
+
+Status ReaderConnection::Snapshot::End() {
+  if (connection_ == nullptr) return Status::Internal("sqlite: end of a finished read snapshot");
+  ReaderConnection* connection = std::exchange(connection_, nullptr);
+  Statement& commit = connection->commit_;
+  Status s;
+  {
+    ScopedReset reset(commit);
+    s = commit.Run();
+  }
+  // A COMMIT that failed leaves the transaction open, and the next BEGIN on
+  // this pooled connection would fail: roll back rather than hand it on so.
+  if (!connection->db_.InAutocommit()) connection->db_.Execute("ROLLBACK");
+  return s;
 }
 
 Result<Statement*> ReaderConnection::Cached(std::string_view sql) {
-  std::string key(sql);
-  auto it = statements_.find(key);
+  auto it = statements_.find(sql);
   if (it != statements_.end()) return &it->second;
   Result<Statement> stmt = db_.Prepare(sql, /*persistent=*/true);
   if (!stmt.ok()) return stmt.status();
   if (statements_.size() >= kMaxCachedStatements) statements_.clear();
-  it = statements_.emplace(std::move(key), std::move(stmt).value()).first;
+  it = statements_.emplace(std::string(sql), std::move(stmt).value()).first;
   return &it->second;
 }
 

@@ -13,6 +13,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -28,11 +29,36 @@ namespace trainyard::store {
 
 class ReaderConnection {
  public:
+  // One read snapshot over several statements; ends (COMMIT) when destroyed
+  // or by End(). For a read nothing is written, so the two ways are the same.
+  class Snapshot {
+   public:
+    Snapshot(Snapshot&& other) noexcept : connection_(std::exchange(other.connection_, nullptr)) {}
+    Snapshot& operator=(Snapshot&&) = delete;
+    ~Snapshot();
+
+    // Ends the snapshot now, reporting a failure that the destructor would
+    // have to swallow. REQUIRES: not ended yet.
+    Status End();
+
+   private:
+    friend class ReaderConnection;
+    explicit Snapshot(ReaderConnection* connection) : connection_(connection) {}
+
+    ReaderConnection* connection_;  // null once ended or moved from
+  };
+
   // REQUIRES: options.mode is kReadOnly.
   static Result<std::unique_ptr<ReaderConnection>> Open(const std::string& path,
                                                         const Database::Options& options);
 
   Database& db() { return db_; }
+
+  // BEGIN through a statement prepared at open. sqlite3_exec compiles the
+  // text on every call, and compiling outside a transaction reads the schema
+  // cookie from the file: for Describe that cost as much as the reads the
+  // transaction brackets. REQUIRES: no snapshot open on this connection.
+  Result<Snapshot> BeginSnapshot();
 
   // The statement for `sql`, prepared on first use and kept. The pointer is
   // valid until the next call to Cached(), which may evict it, so use one
@@ -44,10 +70,21 @@ class ReaderConnection {
   // server uses a handful, so a small bound that clears when reached is enough.
   static constexpr size_t kMaxCachedStatements = 64;
 
-  explicit ReaderConnection(Database db) : db_(std::move(db)) {}
+  // Finds a cached statement by its text without copying the text into a
+  // key first (the job SELECT is ~700 bytes, looked up on every Describe).
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
+
+  ReaderConnection(Database db, Statement begin, Statement commit)
+      : db_(std::move(db)), begin_(std::move(begin)), commit_(std::move(commit)) {}
 
   Database db_;
-  std::unordered_map<std::string, Statement> statements_;
+  // Owned apart from the cache, which may clear itself while a snapshot is open.
+  Statement begin_;
+  Statement commit_;
+  std::unordered_map<std::string, Statement, SqlHash, std::equal_to<>> statements_;
 };
 
 class ReaderPool {

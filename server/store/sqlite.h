@@ -69,6 +69,9 @@ class Database {
   // A Status carrying the connection's last error, prefixed with `context`.
   Status Error(std::string_view context) const;
 
+  // False while a transaction is open on this connection.
+  bool InAutocommit() const;
+
   sqlite3* get() const { return db_.get(); }
 
  private:

@@ -91,7 +91,8 @@ SqliteJobStore::SqliteJobStore(Database writer, WriterStatements statements, int
       readers_(path, options.max_reader_connections,
                Database::Options{.mode = Database::Mode::kReadOnly,
                                  .busy_timeout_ms = options.busy_timeout_ms,
-                                 .cache_size_kib = options.reader_cache_kib}) {}
+                                 .cache_size_kib = options.reader_cache_kib}),
+      cache_(options.cached_jobs) {}
 
 Result<SqliteJobStore::WriterStatements> SqliteJobStore::PrepareWriterStatements(Database& db) {
   std::string_view sql[] = {
@@ -117,6 +118,14 @@ Result<SqliteJobStore::WriterStatements> SqliteJobStore::PrepareWriterStatements
 Status SqliteJobStore::Save(const StoreBatch& batch) {
   if (Status s = CheckBatch(batch); !s.ok()) return s;
   if (batch.jobs.empty() && batch.events.empty() && !batch.virtual_time) return Status::Ok();
+  Status s = SaveBatch(batch);
+  // Once the transaction has ended, whichever way: a failed Save changed
+  // nothing, but forgetting is always safe.
+  cache_.Forget(batch.jobs);
+  return s;
+}
+
+Status SqliteJobStore::SaveBatch(const StoreBatch& batch) {
   std::lock_guard lock(writer_mu_);
   Result<Transaction> txn = Transaction::Begin(writer_, Transaction::Kind::kImmediate);
   if (!txn.ok()) return txn.status();
@@ -282,13 +291,21 @@ Result<std::optional<double>> SqliteJobStore::LoadVirtualTime() {
 }
 
 Result<TrainingJob> SqliteJobStore::GetJob(std::string_view name) {
+  if (std::shared_ptr<const TrainingJob> cached = cache_.Find(name)) return TrainingJob(*cached);
+  const uint64_t generation = cache_.Generation();
+  Result<TrainingJob> job = ReadJob(name);
+  if (job.ok()) cache_.Insert(generation, *job);
+  return job;
+}
+
+Result<TrainingJob> SqliteJobStore::ReadJob(std::string_view name) {
   Result<ReaderPool::Lease> reader = readers_.Acquire();
   if (!reader.ok()) return reader.status();
   ReaderConnection& conn = **reader;
   // One snapshot for the job and its children, so a Save committing between
   // the queries cannot give a job whose transitions belong to another state.
-  Result<Transaction> txn = Transaction::Begin(conn.db(), Transaction::Kind::kDeferred);
-  if (!txn.ok()) return txn.status();
+  Result<ReaderConnection::Snapshot> snapshot = conn.BeginSnapshot();
+  if (!snapshot.ok()) return snapshot.status();
 
   std::optional<TrainingJob> job;
   {
@@ -323,7 +340,7 @@ Result<TrainingJob> SqliteJobStore::GetJob(std::string_view name) {
     return Status::Ok();
   });
   if (!s.ok()) return s;
-  if (Status c = txn->Commit(); !c.ok()) return c;
+  if (Status c = snapshot->End(); !c.ok()) return c;
   return std::move(*job);
 }
 

@@ -5,7 +5,8 @@
 // LoadUnfinished and LoadVirtualTime with statements prepared once at open.
 // GetJob and ListJobs run on a pool of read-only connections (reader_pool.h)
 // and, thanks to WAL, see the last committed state without waiting for the
-// writer. A mutex around the writer costs nothing while the contract is kept
+// writer; GetJob answers a job it read recently from a cache that Save keeps
+// current (job_cache.h). A mutex around the writer costs nothing while the contract is kept
 // and turns a breach of it into waiting rather than a corrupted connection.
 #pragma once
 
@@ -18,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "server/store/job_cache.h"
 #include "server/store/reader_pool.h"
 #include "server/store/sqlite.h"
 #include "trainyard/job_store.h"
@@ -34,6 +36,8 @@ class SqliteJobStore final : public JobStore {
     // SQLite's 2 MiB default a large database is re-read page by page.
     int writer_cache_kib = 64 * 1024;
     int reader_cache_kib = 8 * 1024;
+    // Jobs GetJob keeps as last read (a few KiB each); 0 reads every time.
+    size_t cached_jobs = 1024;
   };
 
   // Opens or creates the file and migrates its schema. See OpenSqliteJobStore.
@@ -71,10 +75,14 @@ class SqliteJobStore final : public JobStore {
 
   static Result<WriterStatements> PrepareWriterStatements(Database& db);
 
+  // Save's transaction. REQUIRES: writer_mu_ not held (it takes it).
+  Status SaveBatch(const StoreBatch& batch);
   // REQUIRES: writer_mu_ held, inside the batch's transaction.
   Status SaveJob(const TrainingJob& job, bool retagged);
   // REQUIRES: writer_mu_ held, inside the batch's transaction, after its jobs.
   Status SaveEvents(std::span<const JobEvent> events);
+  // GetJob from the file.
+  Result<TrainingJob> ReadJob(std::string_view name);
 
   std::mutex writer_mu_;
   Database writer_;             // guarded by writer_mu_
@@ -83,6 +91,7 @@ class SqliteJobStore final : public JobStore {
   std::optional<Statement> insert_event_;  // prepared on first use; guarded by writer_mu_
 
   ReaderPool readers_;
+  JobCache cache_;
 };
 
 }  // namespace trainyard::store

@@ -327,6 +327,30 @@ TEST_F(SqliteJobStoreTest, FailedSaveWritesNothing) {
   ExpectSameJob(*store_->GetJob("fresh"), fresh);
 }
 
+// GetJob keeps jobs it read (job_cache.h); every Save must show through.
+TEST_F(SqliteJobStoreTest, GetJobAnswersTheLastSaveAfterEarlierReads) {
+  TrainingJob job = MakeJob("polled", 1);
+  Save({&job});
+  for (int i = 0; i < 3; ++i) ExpectSameJob(*store_->GetJob("polled"), job);
+
+  job.status = JobStatus::kStopping;
+  job.secondary_status = SecondaryStatus::kStopping;
+  job.transitions.push_back({SecondaryStatus::kStopping, 2, std::nullopt, "stop"});
+  job.spec.tags = {{"k", "v2"}};
+  StoreBatch retag{.jobs = {&job}, .retagged = {"polled"}};
+  ASSERT_TRUE(store_->Save(retag).ok());
+  ExpectSameJob(*store_->GetJob("polled"), job);
+
+  // A Save that fails changes nothing, cached or not.
+  TrainingJob changed = job;
+  changed.status = JobStatus::kStopped;
+  TrainingJob broken = MakeJob("broken", std::numeric_limits<double>::quiet_NaN());
+  StoreBatch failing{.jobs = {&changed, &broken}};
+  ASSERT_FALSE(store_->Save(failing).ok());
+  ExpectSameJob(*store_->GetJob("polled"), job);
+  EXPECT_EQ(store_->GetJob("broken").status().code(), ErrorCode::kNotFound);
+}
+
 TEST_F(SqliteJobStoreTest, AttemptNumbersOutOfOrderAreRefused) {
   TrainingJob job = MakeFullJob("job");
   std::swap(job.attempts[0], job.attempts[1]);
