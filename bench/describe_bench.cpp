@@ -34,7 +34,11 @@ std::string TempDir() {
 TrainingJob StoredJob(size_t i) {
   Simulation sim(OnePool(0), SimulationOptions{}, 1767225600);
   if (!sim.Submit(MakeJob("describe", i)).ok()) std::abort();
-  return *sim.Find(JobName("describe", i));
+  // The Simulation drops the request document; the engine hands it to the
+  // store with the new job, as here.
+  TrainingJob job = *sim.Find(JobName("describe", i));
+  job.request_document = TemplateJob().request_document;
+  return job;
 }
 
 void BM_DescribeGetJob(benchmark::State& state) {

@@ -38,7 +38,11 @@ std::string TempDir() {
 TrainingJob StampedJob() {
   Simulation sim(OnePool(0), SimulationOptions{}, 1767225600);
   if (!sim.Submit(MakeJob("stamp", 0)).ok()) std::abort();
-  return *sim.Find(JobName("stamp", 0));
+  // The Simulation drops the request document; the engine hands it to the
+  // store with the new job, as here.
+  TrainingJob job = *sim.Find(JobName("stamp", 0));
+  job.request_document = TemplateJob().request_document;
+  return job;
 }
 
 void BM_StoreCreate(benchmark::State& state) {
