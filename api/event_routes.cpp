@@ -100,9 +100,18 @@ void FollowJobEvents(JobHistory& history, const std::string& name, const EventsQ
   // A missing job is a 404 before the stream begins, not an empty stream.
   auto next = history.ListEvents(name, query.after_id, 1);
   if (!next.ok()) return respond(ErrorResponse(next.status()));
+  // An id this job never had (another database's, say) would hide every
+  // event to come, the final one too: refuse it rather than stream nothing.
+  if (query.after_id > next->last_event_id) {
+    return respond(ErrorResponse(Status::Validation(
+        "Last-Event-ID " + std::to_string(query.after_id) +
+        " is past the last event of training job '" + name + "' (" +
+        std::to_string(next->last_event_id) +
+        "); resume from an id this job's stream sent, or without Last-Event-ID")));
+  }
   // Nothing after Last-Event-ID and nothing ever will be: 204 tells an
   // EventSource to stop reconnecting (it would otherwise retry forever).
-  if (query.after_id > 0 && next->events.empty() && IsTerminal(next->job_status)) {
+  if (next->events.empty() && IsTerminal(next->job_status)) {
     ApiResponse done;
     done.status = 204;
     done.content_type.clear();

@@ -48,9 +48,13 @@ void JobEventStream::Start(std::function<void()> wake) {
 }
 
 void JobEventStream::Append(std::string& out, const JobEvent& event) {
-  if (finished_ || event.id <= last_id_) return;
-  out += SseMessage(event);
-  last_id_ = event.id;
+  if (finished_) return;
+  // Already sent (or before Last-Event-ID): not again, but a final event
+  // still ends the stream.
+  if (event.id > last_id_) {
+    out += SseMessage(event);
+    last_id_ = event.id;
+  }
   if (IsFinalEvent(event)) finished_ = true;
 }
 

@@ -37,7 +37,7 @@ class JobEventStream final : public ResponseStream {
   void Cancel() override { subscription_.reset(); }
 
  private:
-  // Appends the event unless already sent; returns true once the final one is.
+  // Appends the event unless already sent; the final event ends the stream.
   void Append(std::string& out, const JobEvent& event);
 
   JobHistory& history_;

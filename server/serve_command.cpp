@@ -149,12 +149,15 @@ int RunServe(const ServeOptions& options) {
                TRAINYARD_VERSION, listen->first, server->port(), options.db, options.clock,
                options.seed, catalogue->pools().size());
   server->Run();
+  // The engine stops before the transport is destroyed: its feed may still
+  // wake a stream's session, which posts to the transport's io_context. A
+  // second signal meanwhile still reaches the transport's (finished) handler.
+  engine.Shutdown();
   server.reset();
-  // A second signal while the engine commits and the store closes must not
-  // cut that short: the shutdown already under way is the answer to it.
+  // Destroying the transport restored the default signal actions; a second
+  // signal while the store closes must not cut that short.
   std::signal(SIGINT, SIG_IGN);
   std::signal(SIGTERM, SIG_IGN);
-  engine.Shutdown();
   spdlog::info("trainyard stopped cleanly");
   return 0;
 }

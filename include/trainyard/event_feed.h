@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -63,13 +64,16 @@ class EventFeed {
   // Closes every subscription and refuses new ones (they start closed).
   void Close();
 
-  // Subscriptions still held by someone.
+  // Subscriptions still held by someone, still to get events.
   size_t Followers() const;
 
  private:
+  static constexpr uint64_t kSweepEvery = 64;
+
   const size_t max_backlog_;
   mutable std::mutex mu_;
-  bool closed_ = false;  // guarded by mu_
+  bool closed_ = false;     // guarded by mu_
+  uint64_t subscribes_ = 0;  // guarded by mu_
   std::unordered_map<std::string, std::vector<std::weak_ptr<EventSubscription>>>
       by_job_;  // guarded by mu_
 };

@@ -67,6 +67,8 @@ struct JobEventPage {
   // The job's status as of the same snapshot: a follower of a job that
   // ended before histories were kept knows from it that nothing will come.
   JobStatus job_status = JobStatus::kInProgress;
+  // The id of the job's latest event in that snapshot, 0 when it has none.
+  int64_t last_event_id = 0;
 };
 
 }  // namespace trainyard

@@ -1,6 +1,7 @@
 #include "trainyard/event_feed.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace trainyard {
 
@@ -32,6 +33,14 @@ std::shared_ptr<EventSubscription> EventFeed::Subscribe(const std::string& job_n
   auto& list = by_job_[job_name];
   std::erase_if(list, [](const auto& weak) { return weak.expired(); });
   list.push_back(subscription);
+  // Jobs whose followers all left, and that publish nothing more, would
+  // keep their entries: sweep them now and then, in amortised O(1).
+  if (++subscribes_ % kSweepEvery == 0) {
+    for (auto it = by_job_.begin(); it != by_job_.end();) {
+      std::erase_if(it->second, [](const auto& weak) { return weak.expired(); });
+      it = it->second.empty() ? by_job_.erase(it) : std::next(it);
+    }
+  }
   return subscription;
 }
 
@@ -60,7 +69,9 @@ void EventFeed::Publish(const std::vector<JobEvent>& events) {
         if (std::find(woken.begin(), woken.end(), s) == woken.end()) woken.push_back(s);
       }
       std::erase_if(list, [](const auto& weak) { return weak.expired(); });
-      if (list.empty()) by_job_.erase(it);
+      // After a job's final event nothing more is published for it: its
+      // followers have what they need, and the entry goes.
+      if (list.empty() || IsFinalEvent(event)) by_job_.erase(it);
     }
   }
   // Outside the feed's lock: a wake may subscribe or release a subscription.

@@ -44,7 +44,9 @@ struct EventTarget {
     if (creation_time != o.creation_time) return creation_time < o.creation_time;
     return name < o.name;
   }
-  bool operator==(const EventTarget& o) const { return slot == o.slot; }
+  bool operator==(const EventTarget& o) const {
+    return slot == o.slot && creation_time == o.creation_time && name == o.name;
+  }
 };
 
 struct EventKey {

@@ -1,8 +1,8 @@
 #include "trainyard/job.h"
 
-#include "trainyard/job_event.h"
-
 #include <array>
+
+#include "trainyard/job_event.h"
 
 namespace trainyard {
 namespace {

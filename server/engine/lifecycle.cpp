@@ -196,9 +196,11 @@ void Simulation::EndPhase(TrainingJob& job) {
     case SecondaryStatus::kTraining: {
       const Workload& w = job.spec.workload;
       if (job.spec.checkpointing && w.checkpoint_interval_seconds > 0) {
+        // The interval's checkpoint that falls on the end of training (the
+        // wakeups schedule only those before it).
         const double last = std::floor(w.work_seconds / w.checkpoint_interval_seconds) *
                             w.checkpoint_interval_seconds;
-        job.checkpointed_seconds = std::max(job.checkpointed_seconds, last);
+        SaveCheckpoint(job, last, "");
       }
       EnterPhase(job, SecondaryStatus::kUploading, w.work_seconds, "Uploading model artifacts");
       return;

@@ -59,6 +59,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "server/engine/event_queue.h"
@@ -168,6 +169,7 @@ class Simulation {
   // say it is listed in changed_ or touched_. Every TrainingJob the
   // Simulation's functions get is one of these, so Held() may downcast.
   struct HeldJob : TrainingJob {
+    explicit HeldJob(TrainingJob job) : TrainingJob(std::move(job)) {}
     uint32_t slot = 0;
     bool changed = false;
     bool touched = false;
@@ -242,7 +244,7 @@ class Simulation {
   // listed twice, or freed and reused, is harmless.
   std::vector<uint32_t> changed_;
   std::vector<uint32_t> touched_;
-  std::vector<JobEvent> recorded_;              // since TakeEvents
+  std::vector<JobEvent> recorded_;  // since TakeEvents
 };
 
 }  // namespace trainyard

@@ -98,18 +98,13 @@ void Simulation::HandleWakeup(TrainingJob& job, const Wakeup& wakeup) {
       return Fail(job, wakeup.progress);
     case WakeKind::kReclaim:
       return Reclaim(job);
-    case WakeKind::kRuntimeLimit:
-      if (options_.record_events) {
-        Record(job, JobEventType::kLimitReached,
-               "MaxRuntimeInSeconds (" +
-                   FormatQuantity(static_cast<double>(job.spec.max_runtime_seconds)) +
-                   " s of up time) reached");
-      }
-      return BeginStop(
-          job, SecondaryStatus::kMaxRuntimeExceeded,
+    case WakeKind::kRuntimeLimit: {
+      const std::string limit =
           "MaxRuntimeInSeconds (" +
-              FormatQuantity(static_cast<double>(job.spec.max_runtime_seconds)) +
-              " s) reached: stopping");
+          FormatQuantity(static_cast<double>(job.spec.max_runtime_seconds)) + " s) reached";
+      if (options_.record_events) Record(job, JobEventType::kLimitReached, limit);
+      return BeginStop(job, SecondaryStatus::kMaxRuntimeExceeded, limit + ": stopping");
+    }
     case WakeKind::kMaxWait: {
       const std::string limit =
           "MaxWaitTimeInSeconds (" +

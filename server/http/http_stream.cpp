@@ -88,10 +88,14 @@ void Session::EndStream() {
   heartbeat_timer_.cancel();
   if (stream_body_) stream_body_->Cancel();
   if (writing_) {
-    // The chunk in flight completes, then PumpStream sees the shutdown.
+    // The chunk in flight completes, then PumpStream sees the shutdown; a
+    // reader that stopped reading gets the grace, not the idle timeout.
+    shutdown_timer_.expires_after(kShutdownGrace);
+    shutdown_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec && self->writing_) self->Close();
+    });
     return;
   }
-  if (!stream_serializer_) return Close();  // headers never went out
   // Tell the reader why it ends early, and where to resume.
   WriteStreamChunk(stream_body_->Closing(), true);
 }

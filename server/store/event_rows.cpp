@@ -12,7 +12,9 @@ const std::string_view kInsertEventSql =
 
 const std::string_view kMaxEventIdSql = "SELECT MAX(id) FROM job_events";
 
-const std::string_view kSelectJobStatusSql = "SELECT status FROM jobs WHERE name = ?1";
+const std::string_view kSelectJobStatusSql =
+    "SELECT status, (SELECT IFNULL(MAX(id), 0) FROM job_events WHERE job_name = ?1) "
+    "FROM jobs WHERE name = ?1";
 
 const std::string_view kSelectEventsSql =
     "SELECT id, job_name, time, type, status, secondary_status, attempt, market, "

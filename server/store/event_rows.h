@@ -17,7 +17,8 @@ namespace trainyard::store {
 extern const std::string_view kInsertEventSql;
 // One row: MAX(id) or NULL.
 extern const std::string_view kMaxEventIdSql;
-// ?1 job name; one column, the job's status; no row when there is no job.
+// ?1 job name; two columns, the job's status and its largest event id (0
+// when none); no row when there is no job.
 extern const std::string_view kSelectJobStatusSql;
 // ?1 job name, ?2 after id, ?3 limit. Columns: ReadEventRow from 0.
 extern const std::string_view kSelectEventsSql;

@@ -4,10 +4,22 @@
 
 namespace trainyard::store {
 
+size_t JobCache::ApproximateBytes(const TrainingJob& job) {
+  size_t bytes = sizeof(TrainingJob) + job.request_document.size() + job.arn.size() +
+                 job.spec.name.size() + job.spec.instance_type.size() +
+                 job.spec.s3_output_path.size() + job.failure_reason.size();
+  for (const auto& t : job.transitions) bytes += sizeof t + t.message.size();
+  for (const auto& a : job.attempts) bytes += sizeof a + a.outcome.size();
+  for (const auto& [key, value] : job.spec.tags) bytes += 2 * sizeof(std::string) + key.size() + value.size();
+  return bytes;
+}
+
 std::shared_ptr<const TrainingJob> JobCache::Find(std::string_view name) const {
   std::lock_guard lock(mu_);
-  auto it = jobs_.find(name);
-  return it == jobs_.end() ? nullptr : it->second;
+  auto it = index_.find(name);
+  if (it == index_.end()) return nullptr;
+  lru_.splice(lru_.begin(), lru_, it->second);  // iterators stay valid
+  return it->second->job;
 }
 
 uint64_t JobCache::Generation() const {
@@ -15,21 +27,25 @@ uint64_t JobCache::Generation() const {
   return generation_;
 }
 
+void JobCache::Erase(Lru::iterator it) const {
+  bytes_ -= it->bytes;
+  index_.erase(std::string_view(it->name));
+  lru_.erase(it);
+}
+
 void JobCache::Insert(uint64_t generation, TrainingJob job) {
   if (capacity_ == 0) return;
+  const size_t bytes = ApproximateBytes(job);
+  if (bytes > max_bytes_) return;
   // Built outside the lock: the copy of a job is most of the cost.
   auto kept = std::make_shared<const TrainingJob>(std::move(job));
   std::lock_guard lock(mu_);
   if (generation != generation_) return;
-  auto it = jobs_.find(std::string_view(kept->spec.name));
-  if (it != jobs_.end()) {
-    it->second = std::move(kept);
-    return;
-  }
-  // Any job makes room: the ones polled often come straight back.
-  if (jobs_.size() >= capacity_) jobs_.erase(jobs_.begin());
-  std::string name = kept->spec.name;
-  jobs_.emplace(std::move(name), std::move(kept));
+  if (auto it = index_.find(std::string_view(kept->spec.name)); it != index_.end()) Erase(it->second);
+  lru_.push_front(Entry{kept->spec.name, std::move(kept), bytes});
+  index_.emplace(std::string_view(lru_.front().name), lru_.begin());
+  bytes_ += bytes;
+  while (lru_.size() > capacity_ || bytes_ > max_bytes_) Erase(std::prev(lru_.end()));
 }
 
 void JobCache::Forget(const std::vector<const TrainingJob*>& jobs) {
@@ -37,8 +53,7 @@ void JobCache::Forget(const std::vector<const TrainingJob*>& jobs) {
   ++generation_;
   for (const TrainingJob* job : jobs) {
     if (job == nullptr) continue;
-    auto it = jobs_.find(std::string_view(job->spec.name));
-    if (it != jobs_.end()) jobs_.erase(it);
+    if (auto it = index_.find(std::string_view(job->spec.name)); it != index_.end()) Erase(it->second);
   }
 }
 

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -30,8 +31,14 @@ namespace trainyard::store {
 
 class JobCache {
  public:
-  // At most `capacity` jobs are kept; 0 keeps none.
-  explicit JobCache(size_t capacity) : capacity_(capacity) {}
+  // At most `capacity` jobs and about `max_bytes` of them are kept, the least
+  // recently read going first; a capacity of 0 keeps none.
+  explicit JobCache(size_t capacity, size_t max_bytes = kDefaultMaxBytes)
+      : capacity_(capacity), max_bytes_(max_bytes) {}
+
+  // Jobs carry their request documents (up to the body limit, 1 MiB by
+  // default), so the count alone would not bound memory.
+  static constexpr size_t kDefaultMaxBytes = 64 << 20;
 
   // The job as last committed, if kept; shared, so the caller copies it
   // without holding the cache's lock.
@@ -49,17 +56,28 @@ class JobCache {
   // reads that started before.
   void Forget(const std::vector<const TrainingJob*>& jobs);
 
+  // What a kept job costs, roughly: its strings and child rows.
+  static size_t ApproximateBytes(const TrainingJob& job);
+
  private:
-  struct NameHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view name) const { return std::hash<std::string_view>{}(name); }
+  struct Entry {
+    std::string name;
+    std::shared_ptr<const TrainingJob> job;
+    size_t bytes = 0;
   };
+  using Lru = std::list<Entry>;  // most recently read first
+
+  // REQUIRES: mu_ held.
+  void Erase(Lru::iterator it) const;
 
   const size_t capacity_;
+  const size_t max_bytes_;
   mutable std::mutex mu_;
   uint64_t generation_ = 0;  // Saves ended; guarded by mu_
-  std::unordered_map<std::string, std::shared_ptr<const TrainingJob>, NameHash, std::equal_to<>>
-      jobs_;  // guarded by mu_
+  // A read moves its job to the front, so these change under Find too.
+  mutable Lru lru_;                                                  // guarded by mu_
+  mutable std::unordered_map<std::string_view, Lru::iterator> index_;  // guarded by mu_; views into lru_
+  mutable size_t bytes_ = 0;                                         // guarded by mu_
 };
 
 }  // namespace trainyard::store

@@ -36,8 +36,8 @@ Result<JobEventPage> SqliteJobStore::ListEvents(std::string_view name, int64_t a
   if (!reader.ok()) return reader.status();
   ReaderConnection& conn = **reader;
   // One snapshot: the job's existence and its events agree.
-  Result<Transaction> txn = Transaction::Begin(conn.db(), Transaction::Kind::kDeferred);
-  if (!txn.ok()) return txn.status();
+  Result<ReaderConnection::Snapshot> snapshot = conn.BeginSnapshot();
+  if (!snapshot.ok()) return snapshot.status();
   JobEventPage page;
   {
     Result<Statement*> job = conn.Cached(kSelectJobStatusSql);
@@ -51,6 +51,7 @@ Result<JobEventPage> SqliteJobStore::ListEvents(std::string_view name, int64_t a
     auto parsed = ParseJobStatus(status);
     if (!parsed) return Status::Internal("store: job '" + std::string(name) + "' has an unknown status '" + status + "'");
     page.job_status = *parsed;
+    page.last_event_id = (*job)->ColumnInt64(1);
   }
   Result<Statement*> stmt = conn.Cached(kSelectEventsSql);
   if (!stmt.ok()) return stmt.status();
@@ -71,7 +72,7 @@ Result<JobEventPage> SqliteJobStore::ListEvents(std::string_view name, int64_t a
     if (!event.ok()) return event.status();
     page.events.push_back(std::move(event).value());
   }
-  if (Status c = txn->Commit(); !c.ok()) return c;
+  if (Status c = snapshot->End(); !c.ok()) return c;
   return page;
 }
 

@@ -303,7 +303,7 @@ def where(market="Spot", itype=P3, count=2):
 # checkpoints every 600 training seconds; the notice at 1500 (1340 s trained),
 # the reclaim at 1620 (1460 s trained, 260 s past the 1200 s checkpoint lost).
 # Attempt 2: placed at once at 1620, Training from 1780 resuming at 1200 s;
-# 2400 s to go, so Uploading at 4180 and Completed at 4240.
+# 2400 s to go, so the last checkpoint and Uploading at 4180, Completed at 4240.
 SPOT_STORY = [
     ("StatusChange", "Pending", "InProgress", 0, 0, {}),
     ("Placement", "Pending", "InProgress", 1, 0,
@@ -334,6 +334,9 @@ SPOT_STORY = [
      dict(ProgressSeconds=2400, Message="Checkpoint saved at 2400 s of 3600 s")),
     ("Checkpoint", "Training", "InProgress", 2, 3580,
      dict(ProgressSeconds=3000, Message="Checkpoint saved at 3000 s of 3600 s")),
+    # The checkpoint at 3600 s falls on the end of training.
+    ("Checkpoint", "Training", "InProgress", 2, 4180,
+     dict(ProgressSeconds=3600, Message="Checkpoint saved at 3600 s of 3600 s")),
     ("StatusChange", "Uploading", "InProgress", 2, 4180, {}),
     ("StatusChange", "Completed", "Completed", 2, 4240, {"Message": "Training job completed"}),
 ]
@@ -387,7 +390,7 @@ def test_paging_two_at_a_time_gives_the_same_list_as_one_page(api):
         assert page["NextToken"] == str(page["Events"][-1]["EventId"])
         token = page["NextToken"]
     assert paged == whole
-    assert pages == len(whole) // 2
+    assert pages == (len(whole) + 1) // 2  # the last page holds what is left
     # Exactly as many as asked: no NextToken; one fewer: a token and one more page.
     n = len(whole)
     assert "NextToken" not in events_page(api, "spot-story", MaxResults=n)
@@ -856,3 +859,14 @@ def test_validator_checks_an_event_stream_as_text():
     with pytest.raises(AssertionError, match="'Events' is a required property"):
         openapi_validator.validate("GET", path, 200, {"TrainingJobName": "my-job"},
                                    headers=dict(headers, **{"Content-Type": "application/json"}))
+
+
+def test_a_last_event_id_past_the_jobs_history_is_refused(sim, api, open_stream):
+    # As a browser would send after the database was replaced: waiting
+    # forever on an id this job never reaches would hide its end.
+    api.create(job("fresh"))
+    last = history(api, "fresh")[-1]["EventId"]
+    s = open_stream(sim, "fresh", headers={"Last-Event-ID": str(last + 1000)}, expect_stream=False)
+    assert s.status == 400
+    assert s.body["__type"] == "ValidationException"
+    assert f"is past the last event of training job 'fresh' ({last})" in s.body["message"]

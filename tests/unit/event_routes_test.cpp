@@ -25,6 +25,7 @@ class FakeHistory : public JobHistory {
     if (it == jobs_.end()) return Status::NotFound("Could not find training job '" + std::string(name) + "'");
     JobEventPage page;
     page.job_status = it->second.status;
+    if (!it->second.events.empty()) page.last_event_id = it->second.events.back().id;
     for (const auto& e : it->second.events) {
       if (e.id <= after_id) continue;
       if (static_cast<int>(page.events.size()) == limit) {
@@ -224,13 +225,46 @@ TEST_F(EventRoutesTest, AFinishedJobStreamsItsHistoryAndEnds) {
   bool last = false;
   Drain(*r.stream, &last);
   EXPECT_TRUE(last);
-  // One that ended before histories were kept ends too, with no events.
+  // One that ended before histories were kept: nothing will ever come, so
+  // 204, which stops an EventSource reconnecting.
   history_.AddJob("old", JobStatus::kStopped);
-  JobEventStream old(history_, "old", 0);
-  old.Start([] {});
-  std::string out = Drain(old, &last);
+  ApiRequest request;
+  request.method = "GET";
+  request.path = "/v1/training-jobs/old/events";
+  request.query = "follow=true";
+  ApiResponse old;
+  router_.Handle(request, [&](ApiResponse r) { old = std::move(r); });
+  EXPECT_EQ(old.status, 204);
+  EXPECT_EQ(old.stream, nullptr);
+  // Should one end between the check and the stream, the stream says so.
+  JobEventStream racing(history_, "old", 0);
+  racing.Start([] {});
+  std::string out = Drain(racing, &last);
   EXPECT_TRUE(last);
   EXPECT_EQ(out, ": the job has ended\n\n");
+}
+
+TEST_F(EventRoutesTest, ALastEventIdPastTheJobsHistoryIsRefused) {
+  history_.Commit(Event(1, "job-a"));
+  ApiResponse r = Get("follow=true", {{"last-event-id", "999999"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.stream, nullptr);
+  EXPECT_NE(r.body.find("Last-Event-ID 999999 is past the last event of training job 'job-a' (1)"),
+            std::string::npos)
+      << r.body;
+}
+
+TEST_F(EventRoutesTest, AFinalEventAtOrBeforeTheResumePointStillEndsTheStream) {
+  history_.Commit(Event(1, "job-a"));
+  JobEventStream stream(history_, "job-a", 5);  // as if resumed past a later id
+  stream.Start([] {});
+  bool last = false;
+  Drain(stream, &last);
+  EXPECT_FALSE(last);
+  history_.Commit(Event(3, "job-a", /*final=*/true));  // id <= 5: not sent, but final
+  std::string out = Drain(stream, &last);
+  EXPECT_TRUE(last);
+  EXPECT_EQ(out.find("id: 3"), std::string::npos);
 }
 
 TEST_F(EventRoutesTest, AReaderThatFallsBehindIsToldAndEnded) {

@@ -58,6 +58,9 @@ class FakeJobStore final : public JobStore {
     if (job == jobs_.end()) return Status::NotFound("no job");
     JobEventPage page;
     page.job_status = job->second.status;
+    for (const auto& [id, event] : events_) {
+      if (event.job_name == name) page.last_event_id = id;
+    }
     for (auto it = events_.upper_bound(after_id); it != events_.end(); ++it) {
       if (it->second.job_name != name) continue;
       if (static_cast<int>(page.events.size()) == limit) {

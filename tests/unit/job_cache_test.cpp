@@ -69,6 +69,38 @@ TEST(JobCacheTest, HoldsAtMostItsCapacity) {
   EXPECT_EQ(none.Find("a"), nullptr);
 }
 
+TEST(JobCacheTest, TheLeastRecentlyReadGoesFirst) {
+  JobCache cache(3);
+  for (const char* name : {"a", "b", "c"}) cache.Insert(cache.Generation(), Job(name));
+  ASSERT_NE(cache.Find("a"), nullptr);  // "b" is now the least recently read
+  cache.Insert(cache.Generation(), Job("d"));
+  EXPECT_EQ(cache.Find("b"), nullptr);
+  EXPECT_NE(cache.Find("a"), nullptr);
+  EXPECT_NE(cache.Find("c"), nullptr);
+  EXPECT_NE(cache.Find("d"), nullptr);
+}
+
+TEST(JobCacheTest, LargeJobsAreBoundByBytesNotCount) {
+  TrainingJob big = Job("big-0");
+  big.request_document.assign(100000, 'x');
+  const size_t each = JobCache::ApproximateBytes(big);
+  JobCache cache(1000, 3 * each + each / 2);  // room for three
+  for (int i = 0; i < 10; ++i) {
+    big.spec.name = "big-" + std::to_string(i);
+    cache.Insert(cache.Generation(), big);
+  }
+  int kept = 0;
+  for (int i = 0; i < 10; ++i) kept += cache.Find("big-" + std::to_string(i)) != nullptr ? 1 : 0;
+  EXPECT_EQ(kept, 3);
+  EXPECT_NE(cache.Find("big-9"), nullptr);
+  // One larger than the whole budget is not kept at all.
+  big.spec.name = "huge";
+  big.request_document.assign(10 * each, 'x');
+  cache.Insert(cache.Generation(), big);
+  EXPECT_EQ(cache.Find("huge"), nullptr);
+  EXPECT_NE(cache.Find("big-9"), nullptr);
+}
+
 TEST(JobCacheTest, AnUpdatedReadReplacesTheKeptOne) {
   JobCache cache(8);
   cache.Insert(cache.Generation(), Job("a", 1));

@@ -22,12 +22,6 @@ struct Seen {
   SecondaryStatus secondary;
 };
 
-std::vector<Seen> Summarise(const std::vector<JobEvent>& events) {
-  std::vector<Seen> out;
-  for (const auto& e : events) out.push_back({e.type, e.time, e.secondary_status});
-  return out;
-}
-
 void ExpectEvents(const std::vector<JobEvent>& events, const std::vector<Seen>& expected) {
   ASSERT_EQ(events.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
@@ -57,7 +51,8 @@ TEST(SimulationEventsTest, AnInterruptedCheckpointedSpotJobTellsItsWholeStory) {
   std::vector<JobEvent> events = sim.TakeEvents();
   // Attempt 1: training 120..1120 (checkpoint at 600 s of work = t 720;
   // notice at 1000 saves 880; reclaim at 1120 loses 120 s). Attempt 2
-  // resumes at 880 from t 1240: checkpoint 1200 at t 1560, ends at t 2160.
+  // resumes at 880 from t 1240: checkpoint 1200 at t 1560, ends at t 2160
+  // with the checkpoint at 1800 that falls on the end.
   ExpectEvents(events, {
                            {T::kStatusChange, 0, S::kPending},
                            {T::kPlacement, 0, S::kPending},
@@ -73,6 +68,7 @@ TEST(SimulationEventsTest, AnInterruptedCheckpointedSpotJobTellsItsWholeStory) {
                            {T::kStatusChange, 1120, S::kStarting},
                            {T::kStatusChange, 1240, S::kTraining},
                            {T::kCheckpoint, 1560, S::kTraining},
+                           {T::kCheckpoint, 2160, S::kTraining},  // 1800 s: the end
                            {T::kStatusChange, 2160, S::kUploading},
                            {T::kStatusChange, 2220, S::kCompleted},
                        });
