@@ -1,7 +1,7 @@
 // Jobs for the benchmarks, made the way the server makes them: a realistic
 // CreateTrainingJob request parsed by the wire layer (so the spec and the
 // request document the engine holds have their real size), then renamed.
-// Shared by engine_bench.cpp and store_bench.cpp (one trainyard_bench binary).
+// Shared by the benchmark files (one trainyard_bench binary).
 #pragma once
 
 #include <cstdio>
@@ -10,6 +10,7 @@
 
 #include "api/create_training_job.h"
 #include "api/job_json.h"
+#include "server/engine/simulation.h"
 #include "trainyard/catalogue.h"
 #include "trainyard/job.h"
 
@@ -82,6 +83,29 @@ inline Catalogue OnePool(int on_demand_capacity) {
   pool.on_demand_capacity = on_demand_capacity;
   pool.spot_capacity = 0;
   return Catalogue({pool});
+}
+
+// Job i as the engine stores a new one: stamped by the Simulation itself
+// (InProgress, Pending, one transition, creation time), with the request
+// document the engine hands to the store beside it (the Simulation drops it).
+inline TrainingJob StoredJob(const char* prefix, size_t i) {
+  Simulation sim(OnePool(0), SimulationOptions{}, 1767225600);
+  if (!sim.Submit(MakeJob(prefix, i)).ok()) std::abort();
+  TrainingJob job = *sim.Find(JobName(prefix, i));
+  job.request_document = TemplateJob().request_document;
+  return job;
+}
+
+// A fresh directory for a benchmark's SQLite files, under
+// $TRAINYARD_BENCH_DIR, $TMPDIR or /tmp (keep it on a real disk: a tmpfs
+// makes fsync free); empty when it cannot be made.
+inline std::string BenchTempDir(const char* what) {
+  const char* base = std::getenv("TRAINYARD_BENCH_DIR");
+  if (base == nullptr || *base == '\0') base = std::getenv("TMPDIR");
+  if (base == nullptr || *base == '\0') base = "/tmp";
+  std::string pattern = std::string(base) + "/trainyard-" + what + "-bench-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) return "";
+  return pattern;
 }
 
 }  // namespace trainyard::bench

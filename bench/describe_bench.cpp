@@ -20,29 +20,8 @@
 namespace trainyard::bench {
 namespace {
 
-std::string TempDir() {
-  const char* base = std::getenv("TRAINYARD_BENCH_DIR");
-  if (base == nullptr || *base == '\0') base = std::getenv("TMPDIR");
-  if (base == nullptr || *base == '\0') base = "/tmp";
-  std::string pattern = std::string(base) + "/trainyard-describe-bench-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) return "";
-  return pattern;
-}
-
-// A job as the engine stores a new one (InProgress, Pending, one
-// transition), with the request document Create stores.
-TrainingJob StoredJob(size_t i) {
-  Simulation sim(OnePool(0), SimulationOptions{}, 1767225600);
-  if (!sim.Submit(MakeJob("describe", i)).ok()) std::abort();
-  // The Simulation drops the request document; the engine hands it to the
-  // store with the new job, as here.
-  TrainingJob job = *sim.Find(JobName("describe", i));
-  job.request_document = TemplateJob().request_document;
-  return job;
-}
-
 void BM_DescribeGetJob(benchmark::State& state) {
-  const std::string dir = TempDir();
+  const std::string dir = BenchTempDir("describe");
   if (dir.empty()) {
     state.SkipWithError("cannot create a temporary directory");
     return;
@@ -56,7 +35,7 @@ void BM_DescribeGetJob(benchmark::State& state) {
       return;
     }
     std::vector<TrainingJob> jobs;
-    for (size_t i = 0; i < 100; ++i) jobs.push_back(StoredJob(i));
+    for (size_t i = 0; i < 100; ++i) jobs.push_back(StoredJob("describe", i));
     StoreBatch batch;
     for (const auto& job : jobs) batch.jobs.push_back(&job);
     if (Status s = (*store)->Save(batch); !s.ok()) {
@@ -79,7 +58,7 @@ void BM_DescribeGetJob(benchmark::State& state) {
 BENCHMARK(BM_DescribeGetJob)->ArgName("cached_jobs")->Arg(0)->Arg(1024)->MinTime(1.0);
 
 void BM_DescribeText(benchmark::State& state) {
-  const TrainingJob job = StoredJob(0);
+  const TrainingJob job = StoredJob("describe", 0);
   const Catalogue catalogue = OnePool(0);
   const InstancePool* pool = catalogue.Find(job.spec.instance_type);
   for (auto _ : state) {
@@ -91,7 +70,7 @@ BENCHMARK(BM_DescribeText)->MinTime(1.0);
 
 // The baseline: parse the stored request, lay the state over it, dump.
 void BM_DescribeTree(benchmark::State& state) {
-  const TrainingJob job = StoredJob(0);
+  const TrainingJob job = StoredJob("describe", 0);
   const Catalogue catalogue = OnePool(0);
   const InstancePool* pool = catalogue.Find(job.spec.instance_type);
   for (auto _ : state) {

@@ -24,30 +24,9 @@
 namespace trainyard::bench {
 namespace {
 
-std::string TempDir() {
-  const char* base = std::getenv("TRAINYARD_BENCH_DIR");
-  if (base == nullptr || *base == '\0') base = std::getenv("TMPDIR");
-  if (base == nullptr || *base == '\0') base = "/tmp";
-  std::string pattern = std::string(base) + "/trainyard-store-bench-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) return "";
-  return pattern;
-}
-
-// The template job stamped as the engine stores a new job (InProgress,
-// Pending, one transition, creation time), by the Simulation itself.
-TrainingJob StampedJob() {
-  Simulation sim(OnePool(0), SimulationOptions{}, 1767225600);
-  if (!sim.Submit(MakeJob("stamp", 0)).ok()) std::abort();
-  // The Simulation drops the request document; the engine hands it to the
-  // store with the new job, as here.
-  TrainingJob job = *sim.Find(JobName("stamp", 0));
-  job.request_document = TemplateJob().request_document;
-  return job;
-}
-
 void BM_StoreCreate(benchmark::State& state) {
   const size_t batch_size = static_cast<size_t>(state.range(0));
-  const std::string dir = TempDir();
+  const std::string dir = BenchTempDir("store");
   if (dir.empty()) {
     state.SkipWithError("cannot create a temporary directory");
     return;
@@ -58,7 +37,7 @@ void BM_StoreCreate(benchmark::State& state) {
       state.SkipWithError(store.status().message().c_str());
       return;
     }
-    const TrainingJob stamped = StampedJob();
+    const TrainingJob stamped = StoredJob("stamp", 0);
     std::vector<TrainingJob> jobs(batch_size, stamped);
     StoreBatch batch;
     for (const auto& job : jobs) batch.jobs.push_back(&job);
