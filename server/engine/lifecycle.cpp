@@ -126,6 +126,9 @@ void Simulation::Place(TrainingJob& job) {
   const Market market = QueueMarket(job);
   pool.Waiting(market).erase({job.creation_time, job.spec.name});
   pool.Take(market, job.spec.instance_count);
+  // An attempt adds up to five transitions (Starting .. Completed): grow
+  // once here rather than on every phase; a waiting job stays small.
+  job.transitions.reserve(job.transitions.size() + 5);
   BeginAttempt(job, market, job.run.phase_progress);
   if (options_.record_events) {
     Record(job, JobEventType::kPlacement,
