@@ -30,6 +30,28 @@ struct WaitingJob {
   double waiting_since = 0;
 };
 
+// The rule applied one waiting job at a time, in queue order, so that a
+// caller walks its queue only as far as the rule looks: to the first job
+// that holds the others back, or until the free capacity is gone.
+class PlacementScan {
+ public:
+  enum class Verdict { kStart, kSkip, kStop };
+
+  PlacementScan(int free, int capacity, double now, double starvation_guard_seconds)
+      : free_(free), capacity_(capacity), now_(now), guard_(starvation_guard_seconds) {}
+
+  // kStart: the job starts (its instances are taken from the free count);
+  // kSkip: it waits and the scan goes on; kStop: it and every job behind it
+  // wait.
+  Verdict Offer(const WaitingJob& job);
+
+ private:
+  int free_;
+  const int capacity_;
+  const double now_;
+  const double guard_;
+};
+
 // `queue` is in queue order. Returns the indexes of the jobs to start, in
 // queue order; together they fit in `free`.
 std::vector<size_t> ChooseStarts(const std::vector<WaitingJob>& queue, int free, int capacity,

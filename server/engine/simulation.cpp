@@ -273,18 +273,20 @@ bool Simulation::StartWaitingJobs() {
     for (Market market : {Market::kOnDemand, Market::kSpot}) {
       auto& queue = pool.Waiting(market);
       if (queue.empty() || pool.Free(market) == 0) continue;
-      std::vector<WaitingJob> waiting;
-      std::vector<std::string> names;
+      // Only as far into the queue as the rule looks: with a long backlog
+      // and a job that fits near its head, that is a few jobs, not all.
+      PlacementScan scan(pool.Free(market), pool.Capacity(market), now_,
+                         options_.starvation_guard_seconds);
+      std::vector<TrainingJob*> starts;
       for (const auto& key : queue) {
-        const TrainingJob& job = jobs_.at(key.name);
-        waiting.push_back({job.spec.instance_count, job.run.waiting_since});
-        names.push_back(key.name);
+        TrainingJob& job = jobs_.find(key.name)->second;
+        const auto verdict = scan.Offer({job.spec.instance_count, job.run.waiting_since});
+        if (verdict == PlacementScan::Verdict::kStop) break;
+        if (verdict == PlacementScan::Verdict::kStart) starts.push_back(&job);
       }
-      for (size_t i : ChooseStarts(waiting, pool.Free(market), pool.Capacity(market), now_,
-                                   options_.starvation_guard_seconds)) {
-        Place(jobs_.at(names[i]));
-        started = true;
-      }
+      // Placing takes the job out of the queue: after the walk, in its order.
+      for (TrainingJob* job : starts) Place(*job);
+      started = started || !starts.empty();
     }
   }
   RescheduleTouched();
