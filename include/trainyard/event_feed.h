@@ -2,10 +2,11 @@
 // (GET /v1/training-jobs/{name}/events?follow=true).
 //
 // The engine publishes each burst's events once they are durable; followers
-// take them on their own threads. A follower never slows the engine: Publish
-// copies an event into each interested subscription's queue under that
-// subscription's own short lock and calls its wake function, which must only
-// hand work to another thread. A subscription that already holds
+// take them on their own threads. A follower never slows the engine much:
+// Publish makes one shared copy of each event, queues a pointer to it for
+// each interested subscription under that subscription's own short lock, and
+// calls its wake function once, which must only hand work to another thread.
+// The follower copies the events out on its own thread (Take). A subscription that already holds
 // `max_backlog` events when one more arrives is dropped: its queue is freed
 // and dropped() turns true, so its reader can end the stream and the client
 // reconnect with Last-Event-ID, reading what it missed from the store.
@@ -43,8 +44,9 @@ class EventSubscription {
   explicit EventSubscription(std::function<void()> wake) : wake_(std::move(wake)) {}
 
   const std::function<void()> wake_;
+  uint64_t woken_in_ = 0;  // the Publish that last woke it; guarded by the feed's mu_
   mutable std::mutex mu_;
-  std::vector<JobEvent> queue_;  // guarded by mu_
+  std::vector<std::shared_ptr<const JobEvent>> queue_;  // guarded by mu_
   bool dropped_ = false;         // guarded by mu_
   bool closed_ = false;          // guarded by mu_
 };
@@ -74,6 +76,7 @@ class EventFeed {
   mutable std::mutex mu_;
   bool closed_ = false;     // guarded by mu_
   uint64_t subscribes_ = 0;  // guarded by mu_
+  uint64_t publishes_ = 0;   // guarded by mu_
   std::unordered_map<std::string, std::vector<std::weak_ptr<EventSubscription>>>
       by_job_;  // guarded by mu_
 };

@@ -6,9 +6,15 @@
 namespace trainyard {
 
 std::vector<JobEvent> EventSubscription::Take() {
-  std::lock_guard lock(mu_);
+  std::vector<std::shared_ptr<const JobEvent>> taken;
+  {
+    std::lock_guard lock(mu_);
+    taken.swap(queue_);
+  }
+  // Copied here, on the follower's thread, not on the engine's.
   std::vector<JobEvent> out;
-  out.swap(queue_);
+  out.reserve(taken.size());
+  for (const auto& event : taken) out.push_back(*event);
   return out;
 }
 
@@ -49,10 +55,12 @@ void EventFeed::Publish(const std::vector<JobEvent>& events) {
   {
     std::lock_guard lock(mu_);
     if (by_job_.empty()) return;
+    const uint64_t publish = ++publishes_;
     for (const JobEvent& event : events) {
       auto it = by_job_.find(event.job_name);
       if (it == by_job_.end()) continue;
       auto& list = it->second;
+      const auto shared = std::make_shared<const JobEvent>(event);
       for (auto& weak : list) {
         std::shared_ptr<EventSubscription> s = weak.lock();
         if (!s) continue;
@@ -61,12 +69,15 @@ void EventFeed::Publish(const std::vector<JobEvent>& events) {
           if (s->dropped_) continue;
           if (s->queue_.size() >= max_backlog_) {
             s->dropped_ = true;
-            std::vector<JobEvent>().swap(s->queue_);
+            std::vector<std::shared_ptr<const JobEvent>>().swap(s->queue_);
           } else {
-            s->queue_.push_back(event);
+            s->queue_.push_back(shared);
           }
         }
-        if (std::find(woken.begin(), woken.end(), s) == woken.end()) woken.push_back(s);
+        if (s->woken_in_ != publish) {  // once per Publish, however many events
+          s->woken_in_ = publish;
+          woken.push_back(std::move(s));
+        }
       }
       std::erase_if(list, [](const auto& weak) { return weak.expired(); });
       // After a job's final event nothing more is published for it: its
