@@ -624,3 +624,36 @@ def raw_connect():
     yield connect
     for c in conns:
         c.close()
+
+
+def scenario_job(name, instance_type="ml.p3.2xlarge", *, count=1, work=3600, spot=False,
+                 max_runtime=7200, max_wait=None, checkpoint=False, interval=None, on_notice=False,
+                 dataset_gb=None, mode="File", retries=None, fallback=False):
+    """A CreateTrainingJob request for the scenario tests (SCENARIO_CAPACITY):
+    the simulated workload and limits as keywords, the rest valid defaults."""
+    hp = {"trainyard.work_seconds": str(work)}
+    if interval is not None:
+        hp["trainyard.checkpoint_interval_seconds"] = str(interval)
+    if on_notice:
+        hp["trainyard.checkpoint_on_notice"] = "true"
+    if dataset_gb is not None:
+        hp["trainyard.dataset_gb"] = str(dataset_gb)
+    if fallback:
+        hp["trainyard.spot_fallback"] = "on-demand"
+    stopping = {"MaxRuntimeInSeconds": max_runtime}
+    if max_wait is not None:
+        stopping["MaxWaitTimeInSeconds"] = max_wait
+    overrides = dict(
+        HyperParameters=hp,
+        AlgorithmSpecification={"TrainingImage": "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1",
+                                "TrainingInputMode": mode},
+        ResourceConfig={"InstanceType": instance_type, "InstanceCount": count, "VolumeSizeInGB": 50},
+        StoppingCondition=stopping,
+    )
+    if spot:
+        overrides["EnableManagedSpotTraining"] = True
+    if checkpoint:
+        overrides["CheckpointConfig"] = {"S3Uri": f"s3://trainyard-tests/checkpoints/{name}/"}
+    if retries is not None:
+        overrides["RetryStrategy"] = {"MaximumRetryAttempts": retries}
+    return make_job_request(name, **overrides)

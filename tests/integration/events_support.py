@@ -25,7 +25,8 @@ import urllib.parse
 import pytest
 
 import openapi_validator
-from conftest import NO_CAPACITY, SCENARIO_CAPACITY, check_response, make_job_request
+from conftest import SCENARIO_CAPACITY, check_response
+from conftest import scenario_job as job  # noqa: F401 (the tests import it from here)
 
 T0 = 1767225600.0  # the manual clock's default start: 2026-01-01T00:00:00Z
 SCENARIO = ("--clock", "manual", "--static-market", "--seed", "7", "--capacity", str(SCENARIO_CAPACITY))
@@ -36,30 +37,6 @@ G4 = "ml.g4dn.xlarge"  # 2 on-demand, 0 spot: a spot job on it waits for good
 STREAM_TIMEOUT = 10.0  # seconds one read of a stream may wait; reached only on a failure
 SSE_CONTENT_TYPE = "text/event-stream; charset=utf-8"
 FINAL_STATUSES = {"Completed", "Failed", "Stopped"}
-
-
-def job(name, instance_type=P3, *, count=1, work=3600, spot=False, max_runtime=7200, max_wait=None,
-        checkpoint=False, interval=None, dataset_gb=None):
-    hp = {"trainyard.work_seconds": str(work)}
-    if interval is not None:
-        hp["trainyard.checkpoint_interval_seconds"] = str(interval)
-    if dataset_gb is not None:
-        hp["trainyard.dataset_gb"] = str(dataset_gb)
-    stopping = {"MaxRuntimeInSeconds": max_runtime}
-    if max_wait is not None:
-        stopping["MaxWaitTimeInSeconds"] = max_wait
-    overrides = dict(
-        HyperParameters=hp,
-        AlgorithmSpecification={"TrainingImage": "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1",
-                                "TrainingInputMode": "File"},
-        ResourceConfig={"InstanceType": instance_type, "InstanceCount": count, "VolumeSizeInGB": 50},
-        StoppingCondition=stopping,
-    )
-    if spot:
-        overrides["EnableManagedSpotTraining"] = True
-    if checkpoint:
-        overrides["CheckpointConfig"] = {"S3Uri": f"s3://trainyard-tests/checkpoints/{name}/"}
-    return make_job_request(name, **overrides)
 
 
 def events_path(name: str) -> str:

@@ -30,7 +30,7 @@ import signal
 import pytest
 
 from conftest import (MOVING_MARKET_CAPACITY, NO_CAPACITY, SCENARIO_CAPACITY, assert_contains, job_arn,
-                      make_job_request)
+                      scenario_job as job)
 
 T0 = 1767225600.0  # the manual clock's default start: 2026-01-01T00:00:00Z
 SEED = "7"
@@ -63,35 +63,6 @@ def dollars(seconds, price_per_hour, ratio=1.0, count=1):
     return seconds * count * ratio * price_per_hour / 3600
 
 
-def job(name, instance_type=P3, *, count=1, work=3600, spot=False, max_runtime=7200, max_wait=None,
-        checkpoint=False, interval=None, on_notice=False, dataset_gb=None, mode="File", retries=None,
-        fallback=False):
-    hp = {"trainyard.work_seconds": str(work)}
-    if interval is not None:
-        hp["trainyard.checkpoint_interval_seconds"] = str(interval)
-    if on_notice:
-        hp["trainyard.checkpoint_on_notice"] = "true"
-    if dataset_gb is not None:
-        hp["trainyard.dataset_gb"] = str(dataset_gb)
-    if fallback:
-        hp["trainyard.spot_fallback"] = "on-demand"
-    stopping = {"MaxRuntimeInSeconds": max_runtime}
-    if max_wait is not None:
-        stopping["MaxWaitTimeInSeconds"] = max_wait
-    overrides = dict(
-        HyperParameters=hp,
-        AlgorithmSpecification={"TrainingImage": "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1",
-                                "TrainingInputMode": mode},
-        ResourceConfig={"InstanceType": instance_type, "InstanceCount": count, "VolumeSizeInGB": 50},
-        StoppingCondition=stopping,
-    )
-    if spot:
-        overrides["EnableManagedSpotTraining"] = True
-    if checkpoint:
-        overrides["CheckpointConfig"] = {"S3Uri": f"s3://trainyard-tests/checkpoints/{name}/"}
-    if retries is not None:
-        overrides["RetryStrategy"] = {"MaximumRetryAttempts": retries}
-    return make_job_request(name, **overrides)
 
 
 # --- invariants every Describe must keep --------------------------------------

@@ -79,10 +79,12 @@ class EventRoutesTest : public ::testing::Test {
     AddEventRoutes(router_, history_);
     history_.AddJob("job-a");
   }
-  ApiResponse Get(const std::string& query, std::map<std::string, std::string> headers = {}) {
+  // GET the events of job-a, or of `job`.
+  ApiResponse Get(const std::string& query, std::map<std::string, std::string> headers = {},
+                  const std::string& job = "job-a") {
     ApiRequest request;
     request.method = "GET";
-    request.path = "/v1/training-jobs/job-a/events";
+    request.path = "/v1/training-jobs/" + job + "/events";
     request.query = query;
     request.headers = std::move(headers);
     ApiResponse out;
@@ -148,16 +150,10 @@ TEST_F(EventRoutesTest, BadParametersAreNamed) {
 }
 
 TEST_F(EventRoutesTest, MissingJobIs404EvenWhenFollowing) {
-  ApiRequest request;
-  request.method = "GET";
-  request.path = "/v1/training-jobs/nobody/events";
-  request.query = "follow=true";
-  ApiResponse out;
-  router_.Handle(request, [&](ApiResponse r) { out = std::move(r); });
+  ApiResponse out = Get("follow=true", {}, "nobody");
   EXPECT_EQ(out.status, 404);
   EXPECT_EQ(out.stream, nullptr);
-  request.path = "/v1/training-jobs/bad_name!/events";
-  router_.Handle(request, [&](ApiResponse r) { out = std::move(r); });
+  out = Get("follow=true", {}, "bad_name!");
   EXPECT_EQ(out.status, 400);
 }
 
@@ -228,12 +224,7 @@ TEST_F(EventRoutesTest, AFinishedJobStreamsItsHistoryAndEnds) {
   // One that ended before histories were kept: nothing will ever come, so
   // 204, which stops an EventSource reconnecting.
   history_.AddJob("old", JobStatus::kStopped);
-  ApiRequest request;
-  request.method = "GET";
-  request.path = "/v1/training-jobs/old/events";
-  request.query = "follow=true";
-  ApiResponse old;
-  router_.Handle(request, [&](ApiResponse r) { old = std::move(r); });
+  ApiResponse old = Get("follow=true", {}, "old");
   EXPECT_EQ(old.status, 204);
   EXPECT_EQ(old.stream, nullptr);
   // Should one end between the check and the stream, the stream says so.

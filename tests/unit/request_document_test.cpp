@@ -3,13 +3,12 @@
 // saves of the job, which carry none, keep it.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <future>
-#include <random>
 
 #include "server/engine/engine.h"
 #include "server/engine/simulation.h"
 #include "tests/unit/fake_job_store.h"
+#include "tests/unit/scratch_dir.h"
 #include "tests/unit/simulation_fixture.h"
 #include "trainyard/job_store.h"
 
@@ -52,11 +51,9 @@ TEST(RequestDocumentTest, TheEngineStoresItWithTheNewJobAndItStays) {
 }
 
 TEST(RequestDocumentTest, TheSqliteStoreKeepsTheDocumentOfTheInsert) {
-  std::random_device rd;
-  auto dir = std::filesystem::temp_directory_path() / ("trainyard-doc-" + std::to_string(rd()));
-  std::filesystem::create_directories(dir);
+  testing::ScratchDir dir("doc");
   {
-    auto store = OpenSqliteJobStore((dir / "jobs.db").string());
+    auto store = OpenSqliteJobStore(dir.File("jobs.db"));
     ASSERT_TRUE(store.ok());
     TrainingJob job = testing::JobBuilder("doc");
     job.request_document = kDocument;
@@ -71,7 +68,6 @@ TEST(RequestDocumentTest, TheSqliteStoreKeepsTheDocumentOfTheInsert) {
     EXPECT_EQ(read->secondary_status, SecondaryStatus::kTraining);
     EXPECT_EQ(read->request_document, kDocument);
   }
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

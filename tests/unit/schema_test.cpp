@@ -2,23 +2,15 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <random>
 #include <string>
+
+#include "tests/unit/scratch_dir.h"
 
 namespace trainyard::store {
 namespace {
 
 class SchemaTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::random_device rd;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("trainyard-schema-" + std::to_string(rd()) + "-" + std::to_string(rd()));
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "test.db").string();
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   Database Open() {
     Result<Database> db = Database::Open(path_, {});
@@ -33,8 +25,8 @@ class SchemaTest : public ::testing::Test {
     return *stmt->Step();
   }
 
-  std::filesystem::path dir_;
-  std::string path_;
+  testing::ScratchDir dir_{"schema"};
+  std::string path_ = dir_.File("test.db");
 };
 
 TEST_F(SchemaTest, MigratesEmptyFileToCurrent) {

@@ -3,9 +3,7 @@
 // batch retried with the same events does not store them twice.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <random>
-
+#include "tests/unit/scratch_dir.h"
 #include "trainyard/job_store.h"
 
 namespace trainyard {
@@ -36,19 +34,11 @@ JobEvent Event(int64_t id, const std::string& job, JobEventType type = JobEventT
 
 class SqliteEventStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::random_device rd;
-    dir_ = std::filesystem::temp_directory_path() / ("trainyard-events-" + std::to_string(rd()));
-    std::filesystem::create_directories(dir_);
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void SetUp() override { Reopen(); }
+  void TearDown() override { store_.reset(); }
   void Reopen() {
     store_.reset();
-    auto store = OpenSqliteJobStore((dir_ / "jobs.db").string());
+    auto store = OpenSqliteJobStore(dir_.File("jobs.db"));
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(store).value();
   }
@@ -59,7 +49,7 @@ class SqliteEventStoreTest : public ::testing::Test {
     return store_->Save(batch);
   }
 
-  std::filesystem::path dir_;
+  testing::ScratchDir dir_{"events"};
   std::unique_ptr<JobStore> store_;
 };
 

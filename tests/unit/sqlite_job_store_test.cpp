@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cmath>
 #include <deque>
-#include <filesystem>
 #include <limits>
 #include <random>
 #include <set>
@@ -14,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/unit/scratch_dir.h"
 #include "trainyard/job_store.h"
 
 // Queries below name only the members they set ({.sort_by = ...}); GCC 12
@@ -152,18 +152,8 @@ std::vector<std::string> Names(const JobPage& page) {
 
 class SqliteJobStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::random_device rd;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("trainyard-store-" + std::to_string(rd()) + "-" + std::to_string(rd()));
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "jobs.db").string();
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void SetUp() override { Reopen(); }
+  void TearDown() override { store_.reset(); }
 
   void Reopen() {
     store_.reset();
@@ -199,8 +189,8 @@ class SqliteJobStoreTest : public ::testing::Test {
     return names;
   }
 
-  std::filesystem::path dir_;
-  std::string path_;
+  testing::ScratchDir dir_{"store"};
+  std::string path_ = dir_.File("jobs.db");
   std::unique_ptr<JobStore> store_;
 };
 

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <random>
 #include <string>
+
+#include "tests/unit/scratch_dir.h"
 
 namespace trainyard::store {
 namespace {
@@ -12,14 +12,6 @@ namespace {
 // A fresh directory per test, removed afterwards.
 class SqliteTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::random_device rd;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("trainyard-sqlite-" + std::to_string(rd()) + "-" + std::to_string(rd()));
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "test.db").string();
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   Database OpenWriter() {
     Result<Database> db = Database::Open(path_, {});
@@ -33,8 +25,8 @@ class SqliteTest : public ::testing::Test {
     return n.ok() ? *n : -1;
   }
 
-  std::filesystem::path dir_;
-  std::string path_;
+  testing::ScratchDir dir_{"sqlite"};
+  std::string path_ = dir_.File("test.db");
 };
 
 TEST_F(SqliteTest, OpenSetsWalFullSyncAndForeignKeys) {
